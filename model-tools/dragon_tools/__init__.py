@@ -1,0 +1,1 @@
+"""Offline tooling for Dragon: train, export and evaluate the MoE model bundle."""

@@ -1,0 +1,52 @@
+"""Command line: python3 -m dragon_tools {train,export,eval} ..."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="dragon_tools", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="train the tokenizer and the model from a fixed seed")
+    t.add_argument("--out", default=".cache/run", help="directory for checkpoint.pt")
+    t.add_argument("--seed", type=int, default=1234)
+    t.add_argument("--steps", type=int, default=None)
+    t.add_argument("--threads", type=int, default=2)
+    t.add_argument("--batch", type=int, default=None)
+    t.add_argument("--bias-gamma", type=float, default=None)
+
+    e = sub.add_parser("export", help="write the ONNX bundle, manifest and golden.json")
+    e.add_argument("--checkpoint", default=".cache/run/checkpoint.pt")
+    e.add_argument("--out", default="../models/dragon-moe-mini")
+    e.add_argument("--version", default="1.0.0")
+
+    v = sub.add_parser("eval", help="evaluate a bundle; prints one JSON object")
+    v.add_argument("--bundle", default="../models/dragon-moe-mini")
+    v.add_argument("--threads", type=int, default=2)
+
+    args = p.parse_args(argv)
+    if args.command == "train":
+        from .model import ModelConfig
+        from .train import TrainConfig, train
+        tc = TrainConfig(seed=args.seed, threads=args.threads)
+        if args.steps is not None:
+            tc.steps = args.steps
+        if args.batch is not None:
+            tc.batch = args.batch
+        if args.bias_gamma is not None:
+            tc.bias_gamma = args.bias_gamma
+        train(args.out, tc, ModelConfig())
+    elif args.command == "export":
+        from .export import export
+        export(args.checkpoint, args.out, args.version)
+    elif args.command == "eval":
+        from .evaluate import evaluate
+        print(json.dumps(evaluate(args.bundle, threads=args.threads), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
