@@ -1,0 +1,2 @@
+/** Liveness of expert-service over gRPC, for the services that call it. */
+package dev.dragon.expert.health;

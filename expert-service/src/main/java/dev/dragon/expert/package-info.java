@@ -1,0 +1,2 @@
+/** expert-service: serves the routed experts of one expert group over gRPC. */
+package dev.dragon.expert;

@@ -1,0 +1,2 @@
+/** router-service: the OpenAI-compatible API of Dragon; schedules decoding and dispatches tokens to expert groups. */
+package dev.dragon.router;

@@ -1,0 +1,42 @@
+package dev.dragon.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Boots router-service on a random port and checks what operators rely on: health and metrics. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RouterApplicationIT {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @LocalServerPort int port;
+
+  @Test
+  void actuatorHealthIsUp() throws Exception {
+    HttpResponse<String> response = get("/actuator/health");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(JsonMapper.shared().readTree(response.body()).path("status").asString()).isEqualTo("UP");
+  }
+
+  @Test
+  void prometheusEndpointExposesTaggedMetrics() throws Exception {
+    HttpResponse<String> response = get("/actuator/prometheus");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("jvm_memory_used_bytes").contains("application=\"router-service\"");
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+}
