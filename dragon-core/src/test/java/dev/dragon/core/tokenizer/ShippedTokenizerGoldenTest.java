@@ -1,0 +1,44 @@
+package dev.dragon.core.tokenizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.dragon.core.bundle.GoldenReference;
+import dev.dragon.core.bundle.ModelBundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The shipped bundle's tokenizer reproduces the ids PyTorch-side tooling recorded in golden.json. */
+class ShippedTokenizerGoldenTest {
+
+    static final Path BUNDLE = Path.of("..", "models", "dragon-moe-mini");
+
+    @Test
+    void reproducesGoldenTokenizerCasesAndPrompts() throws Exception {
+        assumeTrue(Files.isRegularFile(BUNDLE.resolve("manifest.json")), "no shipped bundle at " + BUNDLE);
+        ModelBundle bundle = ModelBundle.open(BUNDLE);
+        BpeTokenizer tokenizer = BpeTokenizer.load(bundle.tokenizerFile());
+        GoldenReference golden = bundle.golden();
+
+        assertThat(tokenizer.vocabSize()).isEqualTo(bundle.architecture().vocabSize());
+        for (GoldenReference.TokenizerCase c : golden.tokenizerCases()) {
+            assertThat(tokenizer.encode(c.text())).as(c.text()).containsExactly(c.idArray());
+            assertThat(tokenizer.decode(c.idArray())).isEqualTo(c.text());
+        }
+        ChatTemplate template = tokenizer.chatTemplate();
+        for (GoldenReference.Case c : golden.cases()) {
+            int[] prompt = switch (c.kind()) {
+                case COMPLETION -> template.completionPrompt(c.prompt());
+                case CHAT -> template.chatPrompt(toChat(c.messages()));
+            };
+            assertThat(prompt).as(c.name()).containsExactly(c.promptIdArray());
+            assertThat(tokenizer.decode(c.greedyIdArray())).as(c.name()).isEqualTo(c.greedyText());
+        }
+    }
+
+    private static List<ChatMessage> toChat(List<GoldenReference.Message> messages) {
+        return messages.stream().map(m -> new ChatMessage(m.role(), m.content())).toList();
+    }
+}
