@@ -1,5 +1,7 @@
 package dev.dragon.core.bundle;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,7 +16,7 @@ public record Manifest(String format, String name, String version, Architecture 
     public static final String FORMAT = "dragon-bundle/1";
 
     public Manifest {
-        files = Map.copyOf(files);
+        files = Collections.unmodifiableMap(new LinkedHashMap<>(files)); // keeps manifest order
     }
 
     /** Parses and validates manifest JSON; any problem is a {@link BundleException} naming the field. */

@@ -29,7 +29,7 @@ final class ManifestParser {
         Architecture arch = architecture(root.get("architecture"));
         Map<String, FileEntry> files = files(root.get("files"));
         FileRefs refs = new FileRefs(files);
-        Manifest manifest = new Manifest(
+        return new Manifest(
                 format,
                 root.get("name").nonEmptyString(),
                 root.get("version").nonEmptyString(),
@@ -43,7 +43,6 @@ final class ManifestParser {
                 refs.listed(root.get("golden")),
                 files,
                 training(root.get("training")));
-        return manifest;
     }
 
     private static Architecture architecture(JsonField a) {
