@@ -3,6 +3,8 @@ package dev.dragon.core.bundle;
 /** A model bundle cannot be used; the message names the file and what is wrong with it. */
 public final class BundleException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final String file;
 
     public BundleException(String file, String problem) {

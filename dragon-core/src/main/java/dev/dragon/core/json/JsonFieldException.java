@@ -3,6 +3,8 @@ package dev.dragon.core.json;
 /** A JSON document is well-formed but a field is missing or has the wrong type or value; the message names the field path. */
 public final class JsonFieldException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final String path;
 
     public JsonFieldException(String path, String problem) {
