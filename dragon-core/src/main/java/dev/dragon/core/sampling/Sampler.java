@@ -62,7 +62,7 @@ public final class Sampler {
     /** Token ids that can be drawn after top-k and top-p filtering, most likely first (for tests). */
     int[] candidates(float[] logits, int offset, int vocab) {
         int[] ranked = ranked(logits, offset, vocab);
-        return Arrays.copyOf(ranked, nucleusSize(logits, offset, ranked, weights(logits, offset, ranked)));
+        return Arrays.copyOf(ranked, nucleusSize(weights(logits, offset, ranked)));
     }
 
     private int draw(float[] logits, int offset, int vocab) {
@@ -71,7 +71,7 @@ public final class Sampler {
         }
         int[] ranked = ranked(logits, offset, vocab);
         double[] weights = weights(logits, offset, ranked);
-        int keep = nucleusSize(logits, offset, ranked, weights);
+        int keep = nucleusSize(weights);
         double mass = 0;
         for (int i = 0; i < keep; i++) {
             mass += weights[i];
@@ -129,10 +129,10 @@ public final class Sampler {
         return weights;
     }
 
-    /** Smallest prefix of the ranked ids whose share of the (top-k) mass reaches top_p. */
-    private int nucleusSize(float[] logits, int offset, int[] ranked, double[] weights) {
+    /** Size of the smallest prefix of the ranked weights whose share of their total reaches top_p. */
+    private int nucleusSize(double[] weights) {
         if (params.topP() >= 1) {
-            return ranked.length;
+            return weights.length;
         }
         double total = 0;
         for (double w : weights) {
@@ -140,13 +140,13 @@ public final class Sampler {
         }
         double target = params.topP() * total;
         double cumulative = 0;
-        for (int i = 0; i < ranked.length; i++) {
+        for (int i = 0; i < weights.length; i++) {
             cumulative += weights[i];
             if (cumulative >= target) {
                 return i + 1;
             }
         }
-        return ranked.length;
+        return weights.length;
     }
 
     static int argmax(float[] logits, int offset, int vocab) {
