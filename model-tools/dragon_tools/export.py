@@ -38,7 +38,7 @@ def _export(module: torch.nn.Module, args: Sequence[torch.Tensor], path: str, si
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with torch.no_grad():
         torch.onnx.export(module, tuple(args), path, input_names=inputs, output_names=outputs,
-                          dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True)
+                          dynamic_axes=axes, opset_version=OPSET, do_constant_folding=False)
     store_large_initializers_as_fp16(path)
     if output_dims:
         set_output_dims(path, output_dims)

@@ -27,7 +27,7 @@ class TrainConfig:
     warmup: int = 40
     weight_decay: float = 0.1
     grad_clip: float = 1.0
-    bias_gamma: float = 0.002
+    bias_gamma: float = 0.01
     threads: int = 2
 
 
