@@ -1,0 +1,2 @@
+/** Metric helpers shared by the services: bounded label values. */
+package dev.dragon.support.metrics;

@@ -1,0 +1,2 @@
+/** Spring auto-configuration shared by every Dragon service (request ids, logging, metric labels). */
+package dev.dragon.support;

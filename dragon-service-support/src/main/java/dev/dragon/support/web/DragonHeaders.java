@@ -1,0 +1,17 @@
+package dev.dragon.support.web;
+
+/** Response and hop-by-hop headers of the Dragon API. */
+public final class DragonHeaders {
+
+    /** Request id: taken from the client or the gateway when present and well-formed, else generated. */
+    public static final String REQUEST_ID = "x-dragon-request-id";
+    public static final String MODEL_VERSION = "x-dragon-model-version";
+    public static final String ADAPTER_VERSION = "x-dragon-adapter-version";
+    /** {@code hit}, {@code miss} or {@code bypass}. */
+    public static final String CACHE = "x-dragon-cache";
+    /** The authenticated tenant, set by the gateway on requests it forwards (never trusted from clients). */
+    public static final String TENANT = "x-dragon-tenant";
+
+    private DragonHeaders() {
+    }
+}

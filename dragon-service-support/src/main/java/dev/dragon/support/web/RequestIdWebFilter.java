@@ -1,0 +1,37 @@
+package dev.dragon.support.web;
+
+import org.springframework.core.Ordered;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Gives every request an id: reuses a well-formed {@code x-dragon-request-id} from upstream (the
+ * gateway), else generates one; echoes it on the response, stores it as an exchange attribute and in
+ * the Reactor context (from where context propagation copies it into the logging MDC).
+ */
+public final class RequestIdWebFilter implements WebFilter, Ordered {
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String id = RequestIds.orGenerate(exchange.getRequest().getHeaders().getFirst(DragonHeaders.REQUEST_ID));
+        exchange.getAttributes().put(RequestIds.KEY, id);
+        exchange.getResponse().getHeaders().set(DragonHeaders.REQUEST_ID, id);
+        ServerWebExchange forwarded = exchange.mutate()
+                .request(r -> r.headers(h -> h.set(DragonHeaders.REQUEST_ID, id)))
+                .build();
+        return chain.filter(forwarded).contextWrite(ctx -> ctx.put(RequestIds.KEY, id));
+    }
+
+    /** The id of {@code exchange} (set by this filter). */
+    public static String requestId(ServerWebExchange exchange) {
+        String id = exchange.getAttribute(RequestIds.KEY);
+        return id != null ? id : RequestIds.generate();
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+}
