@@ -10,7 +10,7 @@ from typing import Dict, List, Sequence
 import numpy as np
 import torch
 
-from . import data, golden
+from . import data, golden, replay
 from .model import DragonMoE, ModelConfig
 from .onnx_graphs import SIGNATURES, AttentionGraph, EmbedGraph, FfnGraph, HeadGraph, LmHeadGraph
 from .progress import Progress
@@ -162,6 +162,7 @@ def write_bundle(model: DragonMoE, tok: Tokenizer, training: Dict, out: str, ver
                       {"w1": model.pc.w1.detach().numpy(), "w2": model.pc.w2.detach().numpy()},
                       {"version": "0", "parent": "", "format": "dragon-pc/1"})
     golden.write(model, tok, os.path.join(out, "golden.json"), NAME, version)
+    replay.write(model, tok, os.path.join(out, "replay.json"), int(training.get("seed", 1234)))
 
     manifest = {
         "format": "dragon-bundle/1",
@@ -175,6 +176,7 @@ def write_bundle(model: DragonMoE, tok: Tokenizer, training: Dict, out: str, ver
         "tensors": {"gates": "gates.safetensors", "pc_layer": "pc_layer.safetensors"},
         "tokenizer": "tokenizer.json",
         "golden": "golden.json",
+        "replay": "replay.json",
         "parameters": model.parameter_counts(),
         "training": training,
         "files": file_index(out),

@@ -100,6 +100,14 @@ def test_golden_records_greedy_steps(bundle, tiny_model, tiny_tokenizer):
         assert tiny_tokenizer.encode(tc["text"]) == tc["ids"]
 
 
+def test_replay_holds_base_distribution_documents(bundle, tiny_tokenizer):
+    out, manifest = bundle
+    doc = json.loads((out / manifest["replay"]).read_text(encoding="utf-8"))
+    assert len(doc["replay"]) > 100 and len(doc["holdout"]) > 50
+    for d in doc["replay"] + doc["holdout"]:
+        assert d[0] == tiny_tokenizer.bos and all(0 <= t < tiny_tokenizer.vocab_size for t in d)
+
+
 def test_balanced_partition_splits_load_evenly():
     loads = [np.array([8.0, 1, 7, 2, 6, 3, 5, 4])]
     groups = balanced_partition(loads)

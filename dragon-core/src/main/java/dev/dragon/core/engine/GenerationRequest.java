@@ -12,9 +12,15 @@ import java.util.Objects;
  * @param sampling       sampling parameters
  * @param includeExperts report the routed experts of every generated token
  * @param sink           where tokens go
+ * @param prefixCache    KV-state reuse for the prompt prefix, or null
  */
 public record GenerationRequest(String id, int[] promptIds, int[] stopTokenIds, SamplingParams sampling,
-                                boolean includeExperts, TokenSink sink) {
+                                boolean includeExperts, TokenSink sink, PrefixCache prefixCache) {
+
+    public GenerationRequest(String id, int[] promptIds, int[] stopTokenIds, SamplingParams sampling,
+                             boolean includeExperts, TokenSink sink) {
+        this(id, promptIds, stopTokenIds, sampling, includeExperts, sink, null);
+    }
 
     public GenerationRequest {
         Objects.requireNonNull(id, "id");
@@ -22,6 +28,10 @@ public record GenerationRequest(String id, int[] promptIds, int[] stopTokenIds, 
         Objects.requireNonNull(sink, "sink");
         if (promptIds == null || promptIds.length == 0) {
             throw new IllegalArgumentException("the prompt must hold at least one token");
+        }
+        if (prefixCache != null && (prefixCache.restoredTokens() >= promptIds.length
+                || prefixCache.captureAt() >= promptIds.length)) {
+            throw new IllegalArgumentException("a cached or captured prefix must leave at least one prompt token");
         }
         stopTokenIds = stopTokenIds == null ? new int[0] : stopTokenIds.clone();
         promptIds = promptIds.clone();

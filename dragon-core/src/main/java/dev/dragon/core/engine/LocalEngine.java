@@ -198,6 +198,16 @@ public final class LocalEngine implements AutoCloseable {
             slots.acquire(s);
             running = slots.occupied();
             s.adapter = adapter.get();
+            PrefixCache cache = s.request().prefixCache();
+            if (cache != null && cache.restore() != null) {
+                try {
+                    forward.kv().restore(s.slot, cache.restore());
+                    s.prefilled = cache.restoredTokens();
+                } catch (IllegalArgumentException e) {   // a state of another shape: prefill it all
+                    LOG.warning(() -> s.request().id() + ": cached KV state not usable: " + e.getMessage());
+                    forward.kv().clear(s.slot);
+                }
+            }
             prefilling.addLast(s);
         }
     }
@@ -234,6 +244,11 @@ public final class LocalEngine implements AutoCloseable {
         while (budget > 0 && !prefilling.isEmpty()) {
             Sequence s = prefilling.peekFirst();
             int chunk = Math.min(Math.min(s.promptLength() - s.prefilled, budget), window);
+            PrefixCache cache = s.request().prefixCache();
+            boolean capture = cache != null && cache.captureAt() > s.prefilled;
+            if (capture) {
+                chunk = Math.min(chunk, cache.captureAt() - s.prefilled);
+            }
             long t0 = System.nanoTime();
             StepOutput out;
             try {
@@ -248,6 +263,13 @@ public final class LocalEngine implements AutoCloseable {
             worked = true;
             budget -= chunk;
             s.prefilled += chunk;
+            if (capture && s.prefilled == cache.captureAt() && !out.failed(0)) {
+                try {
+                    cache.onCapture().accept(forward.kv().export(s.slot));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, s.request().id() + ": KV state capture failed", e);
+                }
+            }
             if (out.failed(0)) {
                 prefilling.removeFirst();
                 fail(s, new ExpertUnavailableException(out.failures()));

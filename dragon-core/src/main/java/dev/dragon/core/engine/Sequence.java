@@ -112,7 +112,8 @@ final class Sequence {
             StopMatcher.Step last = stops.push(decoder.finish());
             tail = last.stopped() ? last.text() : last.text() + stops.finish();
         }
-        Completion c = new Completion(request.id(), reason, promptLength(), generated, tail,
+        int cached = request.prefixCache() == null ? 0 : request.prefixCache().restoredTokens();
+        Completion c = new Completion(request.id(), reason, promptLength(), cached, generated, tail,
                 adapter == null ? "" : adapter.version(), admittedNanos == 0 ? 0 : admittedNanos - submittedNanos,
                 firstTokenNanos, now - submittedNanos);
         observer.onFinished(c);

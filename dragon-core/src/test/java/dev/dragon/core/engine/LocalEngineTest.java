@@ -151,6 +151,36 @@ class LocalEngineTest {
     }
 
     @Test
+    void restoredPrefixState_continuesExactlyLikeAColdPrefill() throws Exception {
+        var template = ShippedModel.model().tokenizer().chatTemplate();
+        int[] prompt = template.chatPrompt(List.of(
+                new dev.dragon.core.tokenizer.ChatMessage("system", "You are Dragon. ".repeat(20)),
+                new dev.dragon.core.tokenizer.ChatMessage("user", "What is 23+45?")));
+        int prefix = prompt.length - 9;
+        SamplingParams greedy = SamplingParams.builder().temperature(0).maxTokens(12).logprobs(true).build();
+        List<dev.dragon.core.kv.KvState> captured = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LocalEngine e = engine(4, 8)) {
+            CollectingSink cold = new CollectingSink();
+            e.submit(new GenerationRequest("cold", prompt, template.chatStopIds(), greedy, false, cold,
+                    PrefixCache.captureOnly(prefix, captured::add)));
+            cold.await();
+            assertThat(captured).hasSize(1);
+            assertThat(captured.getFirst().nextPosition()).isEqualTo(prefix);
+
+            CollectingSink warm = new CollectingSink();
+            e.submit(new GenerationRequest("warm", prompt, template.chatStopIds(), greedy, false, warm,
+                    PrefixCache.restoreOnly(captured.getFirst(), prefix)));
+            warm.await();
+            assertThat(warm.completion.cachedTokens()).isEqualTo(prefix);
+            assertThat(warm.ids()).containsExactly(cold.ids());
+            for (int i = 0; i < cold.tokens.size(); i++) {
+                assertThat(warm.tokens.get(i).logprob()).isCloseTo(cold.tokens.get(i).logprob(),
+                        org.assertj.core.api.Assertions.within(1e-4f));
+            }
+        }
+    }
+
+    @Test
     void includeExperts_reportsTopKExpertsPerLayer() throws Exception {
         var arch = ShippedModel.model().architecture();
         try (LocalEngine e = engine(2, 8)) {
