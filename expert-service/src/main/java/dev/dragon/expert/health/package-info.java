@@ -1,2 +1,0 @@
-/** Liveness of expert-service over gRPC, for the services that call it. */
-package dev.dragon.expert.health;
