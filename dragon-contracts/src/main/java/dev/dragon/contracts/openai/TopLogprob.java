@@ -1,0 +1,7 @@
+package dev.dragon.contracts.openai;
+
+import java.util.List;
+
+/** One alternative token of a chat logprobs entry: its text, log-probability and UTF-8 bytes. */
+public record TopLogprob(String token, double logprob, List<Integer> bytes) {
+}
