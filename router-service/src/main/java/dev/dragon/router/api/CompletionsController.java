@@ -1,0 +1,123 @@
+package dev.dragon.router.api;
+
+import dev.dragon.contracts.openai.ChatCompletionRequest;
+import dev.dragon.contracts.openai.CompletionRequest;
+import dev.dragon.contracts.openai.GenerationParameters;
+import dev.dragon.contracts.openai.OpenAiJson;
+import dev.dragon.contracts.openai.ViolationException;
+import dev.dragon.core.engine.LocalEngine;
+import dev.dragon.router.config.ServedModel;
+import dev.dragon.router.error.ErrorMapping;
+import dev.dragon.router.error.InvalidRequestException;
+import dev.dragon.router.scheduling.GenerationScheduler;
+import dev.dragon.router.scheduling.PreparedGeneration;
+import dev.dragon.router.scheduling.RequestMapper;
+import dev.dragon.support.web.DragonHeaders;
+import dev.dragon.support.web.RequestIdWebFilter;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: parse strictly, validate, map to a
+ * generation (off the event loop: tokenizing is CPU work), then answer with one JSON object or a stream of
+ * Server-Sent Events. Failures become OpenAI error bodies in {@link dev.dragon.router.error.ApiErrorHandler}.
+ */
+@RestController
+public class CompletionsController {
+
+    private final GenerationScheduler scheduler;
+    private final RequestMapper mapper;
+    private final OpenAiJson json;
+    private final EventStreams streams;
+    private final TokenText tokenText;
+    private final ServedModel model;
+
+    public CompletionsController(GenerationScheduler scheduler, RequestMapper mapper, OpenAiJson json,
+                                 ErrorMapping errors, ServedModel model) {
+        this.scheduler = scheduler;
+        this.mapper = mapper;
+        this.json = json;
+        this.streams = new EventStreams(json, errors);
+        this.tokenText = new TokenText(scheduler.engine().model().tokenizer());
+        this.model = model;
+    }
+
+    @PostMapping("/v1/chat/completions")
+    public Mono<Void> chat(@RequestBody(required = false) byte[] body, ServerWebExchange exchange) {
+        return generate(body, exchange, ChatCompletionRequest.class, mapper::chat, "chatcmpl-", ChatAssembly::new);
+    }
+
+    @PostMapping("/v1/completions")
+    public Mono<Void> completions(@RequestBody(required = false) byte[] body, ServerWebExchange exchange) {
+        return generate(body, exchange, CompletionRequest.class, mapper::completion, "cmpl-", CompletionAssembly::new);
+    }
+
+    /** Builds the wire objects of one endpoint. */
+    @FunctionalInterface
+    private interface AssemblyFactory {
+        ResponseAssembly create(ResponseMeta meta, TokenText tokenText, boolean logprobs, boolean experts);
+    }
+
+    private record Accepted<R extends GenerationParameters>(R request, PreparedGeneration generation) {
+    }
+
+    private <R extends GenerationParameters> Mono<Void> generate(byte[] body, ServerWebExchange exchange, Class<R> type,
+            Function<R, PreparedGeneration> prepare, String idPrefix, AssemblyFactory assemblies) {
+        long created = System.currentTimeMillis() / 1000;
+        return Mono.fromCallable(() -> {
+                    R request = parse(body, type);
+                    return new Accepted<>(request, prepare.apply(request));
+                })
+                .subscribeOn(Schedulers.parallel())
+                .flatMap(accepted -> {
+                    ServerHttpResponse response = exchange.getResponse();
+                    response.getHeaders().set(DragonHeaders.MODEL_VERSION, model.version());
+                    PreparedGeneration g = accepted.generation();
+                    String id = ResponseMeta.newId(idPrefix);
+                    Function<String, ResponseAssembly> assemble = adapter -> {
+                        response.getHeaders().set(DragonHeaders.ADAPTER_VERSION, adapter);
+                        return assemblies.create(new ResponseMeta(id, created, model.id(), model.fingerprint(adapter)),
+                                tokenText, g.sampling().logprobs(), g.includeExperts());
+                    };
+                    var events = scheduler.generate(RequestIdWebFilter.requestId(exchange), g);
+                    if (accepted.request().streaming()) {
+                        LocalEngine engine = scheduler.engine();
+                        var frames = streams.sse(events, () -> {
+                            HttpHeaders headers = response.getHeaders();
+                            headers.setContentType(MediaType.TEXT_EVENT_STREAM);
+                            headers.setCacheControl("no-cache");
+                            headers.set("X-Accel-Buffering", "no");
+                            return assemble.apply(engine.adapter().version());
+                        }, accepted.request().includeUsage());
+                        return response.writeAndFlushWith(frames.map(f -> Mono.just(
+                                response.bufferFactory().wrap(f.getBytes(StandardCharsets.UTF_8)))));
+                    }
+                    return streams.whole(events, c -> assemble.apply(c.adapterVersion()))
+                            .flatMap(whole -> writeJson(response, whole));
+                });
+    }
+
+    private <R> R parse(byte[] body, Class<R> type) {
+        try {
+            return json.read(body, type);
+        } catch (ViolationException e) {
+            throw new InvalidRequestException(e.violation(), e);
+        }
+    }
+
+    private Mono<Void> writeJson(ServerHttpResponse response, Object value) {
+        byte[] bytes = json.write(value);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        response.getHeaders().setContentLength(bytes.length);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+    }
+}
