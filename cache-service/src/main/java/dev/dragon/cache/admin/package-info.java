@@ -1,0 +1,2 @@
+/** Per-tenant flush and stats, on the management port (HTTP) and over gRPC. */
+package dev.dragon.cache.admin;

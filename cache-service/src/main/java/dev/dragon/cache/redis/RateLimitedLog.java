@@ -1,0 +1,35 @@
+package dev.dragon.cache.redis;
+
+import java.time.Duration;
+import org.slf4j.Logger;
+
+/** At most one warning per interval; the next one that passes says how many were held back. */
+final class RateLimitedLog {
+
+    private final Logger log;
+    private final long intervalNanos;
+    private long lastNanos;
+    private boolean logged;
+    private int suppressed;
+
+    RateLimitedLog(Logger log, Duration interval) {
+        this.log = log;
+        this.intervalNanos = interval.toNanos();
+    }
+
+    synchronized void warn(String message) {
+        long now = System.nanoTime();
+        if (logged && now - lastNanos < intervalNanos) {
+            suppressed++;
+            return;
+        }
+        if (suppressed > 0) {
+            log.warn("{} ({} similar messages suppressed)", message, suppressed);
+        } else {
+            log.warn(message);
+        }
+        logged = true;
+        lastNanos = now;
+        suppressed = 0;
+    }
+}
