@@ -1,0 +1,76 @@
+package dev.dragon.router.cache;
+
+import dev.dragon.core.tensor.TensorCodec;
+import java.time.Duration;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the router uses cache-service ({@code dragon.router.cache.*}); nested in the router's one properties
+ * record. Checked when built, naming the property at fault.
+ *
+ * @param enabled     false: every lookup is a bypass and nothing is stored (no call is made)
+ * @param target      gRPC target of cache-service ({@code host:port}, or {@code dns:///name:port} to spread
+ *                    calls over every address of a headless service)
+ * @param timeout     deadline of one response-cache call and of one FindLongestPrefix
+ * @param kvTimeout   deadline of one KV-state transfer (GetKvState, PutKvState)
+ * @param blockSize   tokens per block of the prompt-prefix hash chain
+ * @param precision   KV states on the wire and in Redis: {@code fp16} (half the bytes) or {@code fp32} (exact)
+ * @param chunkBytes  bytes per PutKvState chunk (cache-service's {@code kv.max-chunk-size} must allow it)
+ * @param breaker     when to stop calling cache-service, and when to try again
+ * @param logInterval at most one "cache unavailable" log line per interval (per cache)
+ */
+public record CacheClientProperties(@DefaultValue("true") boolean enabled,
+                                    @DefaultValue("localhost:9093") String target,
+                                    @DefaultValue("150ms") Duration timeout,
+                                    @DefaultValue("2s") Duration kvTimeout,
+                                    @DefaultValue("32") int blockSize,
+                                    @DefaultValue("fp16") TensorCodec.Precision precision,
+                                    @DefaultValue("262144") int chunkBytes,
+                                    @DefaultValue Breaker breaker,
+                                    @DefaultValue("30s") Duration logInterval) {
+
+    /**
+     * Resilience4j circuit breaker settings (count-based window).
+     *
+     * @param failureRate   percentage of failed calls in the window that opens the breaker
+     * @param window        calls in the sliding window
+     * @param minimumCalls  calls before the failure rate is evaluated
+     * @param openFor       how long an open breaker bypasses every call before letting trial calls through
+     * @param trialCalls    calls let through while half-open; their outcome closes or reopens the breaker
+     */
+    public record Breaker(@DefaultValue("50") int failureRate,
+                          @DefaultValue("20") int window,
+                          @DefaultValue("5") int minimumCalls,
+                          @DefaultValue("5s") Duration openFor,
+                          @DefaultValue("3") int trialCalls) {
+
+        public Breaker {
+            require(failureRate >= 1 && failureRate <= 100, "breaker.failure-rate", "must be in [1, 100]", failureRate);
+            require(window >= 1, "breaker.window", "must be >= 1", window);
+            require(minimumCalls >= 1, "breaker.minimum-calls", "must be >= 1", minimumCalls);
+            require(positive(openFor), "breaker.open-for", "must be positive", openFor);
+            require(trialCalls >= 1, "breaker.trial-calls", "must be >= 1", trialCalls);
+        }
+    }
+
+    public CacheClientProperties {
+        require(target != null && !target.isBlank(), "target", "must not be blank", target);
+        require(positive(timeout), "timeout", "must be positive", timeout);
+        require(positive(kvTimeout), "kv-timeout", "must be positive", kvTimeout);
+        require(blockSize >= 1 && blockSize <= 4096, "block-size", "must be in [1, 4096]", blockSize);
+        require(precision != null, "precision", "must be fp16 or fp32", precision);
+        require(chunkBytes >= 1024, "chunk-bytes", "must be >= 1024", chunkBytes);
+        require(breaker != null, "breaker", "must be set", breaker);
+        require(positive(logInterval), "log-interval", "must be positive", logInterval);
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
+    }
+
+    private static void require(boolean ok, String property, String rule, Object value) {
+        if (!ok) {
+            throw new IllegalArgumentException("dragon.router.cache." + property + " " + rule + ", was " + value);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.dragon.router.cache;
+
+import com.google.protobuf.ByteString;
+import dev.dragon.contracts.v1.CacheServiceGrpc;
+import dev.dragon.contracts.v1.CachedResponse;
+import dev.dragon.contracts.v1.KvStateHeader;
+import dev.dragon.contracts.v1.KvStateLookup;
+import dev.dragon.contracts.v1.KvStatePart;
+import dev.dragon.contracts.v1.PrefixLookup;
+import dev.dragon.contracts.v1.PrefixLookupResult;
+import dev.dragon.contracts.v1.ResponseLookup;
+import dev.dragon.contracts.v1.ResponseLookupResult;
+import dev.dragon.contracts.v1.ResponseStore;
+import dev.dragon.contracts.v1.StoreResult;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real implementation of the {@code CacheService} contract that keeps entries in memory, for testing
+ * the router's clients over a real gRPC server (the router never depends on cache-service itself). Keys
+ * include the tenant and versions as cache-service's do; {@link #stall} makes it answer late.
+ */
+final class InMemoryCacheService extends CacheServiceGrpc.CacheServiceImplBase {
+
+    private record KvEntry(int tokens, byte[] data) {
+    }
+
+    private final Map<List<Object>, CachedResponse> responses = new ConcurrentHashMap<>();
+    private final Map<List<Object>, KvEntry> states = new ConcurrentHashMap<>();
+    private final int chunkBytes;
+    final AtomicInteger calls = new AtomicInteger();
+    private volatile CountDownLatch stall = new CountDownLatch(0);
+
+    InMemoryCacheService(int chunkBytes) {
+        this.chunkBytes = chunkBytes;
+    }
+
+    /** From now on every call waits (at most a minute) until {@link #answer()}. */
+    void stall() {
+        stall = new CountDownLatch(1);
+    }
+
+    /** Stalled calls go on; new ones answer at once. */
+    void answer() {
+        stall.countDown();
+    }
+
+    private void arrive() {
+        calls.incrementAndGet();
+        try {
+            stall.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static List<Object> kvKey(String tenant, String model, String gating, ByteString hash) {
+        return List.of(tenant, model, gating, hash);
+    }
+
+    @Override
+    public void getResponse(ResponseLookup request, StreamObserver<ResponseLookupResult> out) {
+        arrive();
+        CachedResponse entry = responses.get(List.of(request.getTenant(), request.getModelVersion(),
+                request.getAdapterVersion(), request.getKey()));
+        ResponseLookupResult.Builder result = ResponseLookupResult.newBuilder().setSchemaVersion(1).setFound(entry != null);
+        if (entry != null) {
+            result.setEntry(entry);
+        }
+        out.onNext(result.build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void putResponse(ResponseStore request, StreamObserver<StoreResult> out) {
+        arrive();
+        responses.put(List.of(request.getTenant(), request.getModelVersion(), request.getAdapterVersion(),
+                request.getKey()), request.getEntry());
+        out.onNext(StoreResult.newBuilder().setSchemaVersion(1).setOutcome(StoreResult.Outcome.STORED)
+                .setBytes(request.getEntry().getSerializedSize()).build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void findLongestPrefix(PrefixLookup request, StreamObserver<PrefixLookupResult> out) {
+        arrive();
+        PrefixLookupResult.Builder result = PrefixLookupResult.newBuilder().setSchemaVersion(1);
+        for (int i = request.getPrefixHashesCount() - 1; i >= 0; i--) {
+            KvEntry e = states.get(kvKey(request.getTenant(), request.getModel(), request.getGatingVersion(),
+                    request.getPrefixHashes(i)));
+            if (e != null) {
+                result.setFound(true).setIndex(i).setPrefixHash(request.getPrefixHashes(i)).setTokenCount(e.tokens());
+                break;
+            }
+        }
+        out.onNext(result.build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void getKvState(KvStateLookup request, StreamObserver<KvStatePart> out) {
+        arrive();
+        var k = request.getKey();
+        KvEntry e = states.get(kvKey(k.getTenant(), k.getModel(), k.getGatingVersion(), k.getPrefixHash()));
+        KvStateHeader.Builder header = KvStateHeader.newBuilder().setSchemaVersion(1).setKey(k).setFound(e != null);
+        if (e == null) {
+            out.onNext(KvStatePart.newBuilder().setSchemaVersion(1).setHeader(header).build());
+            out.onCompleted();
+            return;
+        }
+        int chunks = (e.data().length + chunkBytes - 1) / chunkBytes;
+        out.onNext(KvStatePart.newBuilder().setSchemaVersion(1).setHeader(header.setTokenCount(e.tokens())
+                .setTotalBytes(e.data().length).setChunkCount(chunks)).build());
+        for (int from = 0; from < e.data().length; from += chunkBytes) {
+            out.onNext(KvStatePart.newBuilder().setSchemaVersion(1)
+                    .setChunk(ByteString.copyFrom(e.data(), from, Math.min(chunkBytes, e.data().length - from))).build());
+        }
+        out.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<KvStatePart> putKvState(StreamObserver<StoreResult> out) {
+        arrive();
+        return new StreamObserver<>() {
+            private KvStateHeader header;
+            private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+            private int chunks;
+
+            @Override
+            public void onNext(KvStatePart part) {
+                if (header == null) {
+                    header = part.getHeader();
+                } else {
+                    data.writeBytes(part.getChunk().toByteArray());
+                    chunks++;
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+                if (header == null || data.size() != header.getTotalBytes() || chunks != header.getChunkCount()) {
+                    out.onError(Status.INVALID_ARGUMENT.withDescription("chunk: incomplete stream").asRuntimeException());
+                    return;
+                }
+                var k = header.getKey();
+                states.put(kvKey(k.getTenant(), k.getModel(), k.getGatingVersion(), k.getPrefixHash()),
+                        new KvEntry(header.getTokenCount(), data.toByteArray()));
+                out.onNext(StoreResult.newBuilder().setSchemaVersion(1).setOutcome(StoreResult.Outcome.STORED)
+                        .setBytes(data.size()).build());
+                out.onCompleted();
+            }
+        };
+    }
+}
