@@ -104,8 +104,9 @@ public final class OpenAiJson {
             return new Violation(path, "Invalid type for '" + path + "': expected " + expected + ", but got " + got
                     + " instead.", "invalid_type");
         }
-        return new Violation(path, "We could not parse the JSON body of your request: " + e.getOriginalMessage(),
-                null);
+        // Not JSON (or cut short): no field is at fault, whatever value the parser was in.
+        return new Violation(e instanceof StreamReadException ? null : path,
+                "We could not parse the JSON body of your request: " + e.getOriginalMessage(), null);
     }
 
     private static String path(List<JacksonException.Reference> refs) {

@@ -80,6 +80,8 @@ class OpenAiJsonTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             {"model":"m",                     | We could not parse the JSON body
+            {"model":"m","messages":[         | We could not parse the JSON body
+            {"model":"m","stop":["a"          | We could not parse the JSON body
             {"model":"m"} {"x":1}             | We could not parse the JSON body
             {"model":"m","model":"n"}         | We could not parse the JSON body
             `   `                             | The request body is empty
