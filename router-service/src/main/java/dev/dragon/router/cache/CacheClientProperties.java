@@ -15,7 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param kvTimeout   deadline of one KV-state transfer (GetKvState, PutKvState)
  * @param blockSize   tokens per block of the prompt-prefix hash chain
  * @param precision   KV states on the wire and in Redis: {@code fp16} (half the bytes) or {@code fp32} (exact)
- * @param chunkBytes  bytes per PutKvState chunk (cache-service's {@code kv.max-chunk-size} must allow it)
+ * @param chunkBytes  bytes per PutKvState chunk, each one Redis value (cache-service's {@code kv.max-chunk-size}
+ *                    must allow it). Keep it a little under a power of two: Redis's allocator rounds a 256 KiB
+ *                    value plus its header up to 320 KiB (25% lost, measured), 262,016 bytes fit in 256 KiB
  * @param breaker     when to stop calling cache-service, and when to try again
  * @param logInterval at most one "cache unavailable" log line per interval (per cache)
  */
@@ -25,7 +27,7 @@ public record CacheClientProperties(@DefaultValue("true") boolean enabled,
                                     @DefaultValue("2s") Duration kvTimeout,
                                     @DefaultValue("32") int blockSize,
                                     @DefaultValue("fp16") TensorCodec.Precision precision,
-                                    @DefaultValue("262144") int chunkBytes,
+                                    @DefaultValue("262016") int chunkBytes,
                                     @DefaultValue Breaker breaker,
                                     @DefaultValue("30s") Duration logInterval) {
 
