@@ -1,0 +1,2 @@
+/** Test support: repository paths, chart rendering, manifest parsing, promtool, a NetworkPolicy model. */
+package dev.dragon.deploy.support;
