@@ -1,0 +1,114 @@
+package dev.dragon.gateway.auth;
+
+import dev.dragon.gateway.error.AuthenticationFailedException;
+import dev.dragon.gateway.error.AuthenticationFailedException.Reason;
+import dev.dragon.gateway.error.FaultLog;
+import dev.dragon.gateway.error.UpstreamUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns an {@code Authorization} header into an {@link Authenticated} tenant. Keys and plans come from
+ * {@link KeyStore} and are cached per replica for {@code ttl}; while Redis is unreachable a key that was seen
+ * before keeps working with its last known plan (unknown keys are refused: no key is accepted unchecked).
+ */
+public final class Authenticator {
+
+    private static final String BEARER = "Bearer ";
+
+    private final KeyStore store;
+    private final ApiKeyHasher hasher;
+    private final TenantPlan defaultPlan;
+    private final Duration ttl;
+    private final Duration redisTimeout;
+    private final int maxEntries;
+    private final Clock clock;
+    private final FaultLog faults = new FaultLog(LoggerFactory.getLogger(Authenticator.class));
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public Authenticator(KeyStore store, ApiKeyHasher hasher, TenantPlan defaultPlan, Duration ttl,
+                         Duration redisTimeout, int maxEntries, Clock clock) {
+        this.store = store;
+        this.hasher = hasher;
+        this.defaultPlan = defaultPlan;
+        this.ttl = ttl;
+        this.redisTimeout = redisTimeout;
+        this.maxEntries = maxEntries;
+        this.clock = clock;
+    }
+
+    private record Cached(Authenticated auth, long expiresAt) {
+    }
+
+    /** The presented key, or null when the header is absent or not a bearer token. */
+    public static String bearerKey(String authorization) {
+        if (authorization == null || authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        String key = authorization.substring(BEARER.length()).trim();
+        return key.isEmpty() ? null : key;
+    }
+
+    public Mono<Authenticated> authenticate(String authorization) {
+        String key = bearerKey(authorization);
+        if (key == null) {
+            return Mono.error(new AuthenticationFailedException(Reason.MISSING));
+        }
+        String hash = hasher.hash(key);
+        Cached cached = cache.get(hash);
+        if (cached != null && cached.expiresAt > clock.millis()) {
+            return Mono.just(cached.auth);
+        }
+        return lookup(hash)
+                .timeout(redisTimeout)
+                .onErrorResume(e -> !(e instanceof AuthenticationFailedException), e -> degraded(cached, e));
+    }
+
+    private Mono<Authenticated> lookup(String hash) {
+        return store.findByHash(hash)
+                .switchIfEmpty(Mono.error(() -> new AuthenticationFailedException(Reason.UNKNOWN)))
+                .flatMap(record -> {
+                    if (record.revoked()) {
+                        cache.remove(hash);
+                        return Mono.error(new AuthenticationFailedException(Reason.REVOKED));
+                    }
+                    return store.plan(record.tenant())
+                            .defaultIfEmpty(defaultPlan)
+                            .map(plan -> remember(hash, new Authenticated(record.tenant(), record.keyId(), plan)));
+                });
+    }
+
+    private Mono<Authenticated> degraded(Cached stale, Throwable cause) {
+        if (stale != null) {
+            faults.warn("key store unreachable ({}); key {} of tenant {} served from the local cache", cause.toString(),
+                    stale.auth.keyId(), stale.auth.tenant());
+            return Mono.just(stale.auth);
+        }
+        faults.warn("key store unreachable ({}); refusing a key this replica has not seen", cause.toString());
+        return Mono.error(new UpstreamUnavailableException("The API key store is unavailable; retry shortly.",
+                "auth_unavailable", cause));
+    }
+
+    private Authenticated remember(String hash, Authenticated auth) {
+        if (cache.size() >= maxEntries) {
+            cache.clear();
+        }
+        cache.put(hash, new Cached(auth, clock.millis() + ttl.toMillis()));
+        return auth;
+    }
+
+    /** Forgets a key on this replica at once (revocation, rotation); other replicas follow within the ttl. */
+    public void evictKey(String hash) {
+        cache.remove(hash);
+    }
+
+    /** Forgets every cached key of a tenant (plan change). */
+    public void evictTenant(String tenant) {
+        cache.values().removeIf(c -> c.auth.tenant().equals(tenant));
+    }
+}

@@ -1,0 +1,161 @@
+package dev.dragon.gateway.config;
+
+import dev.dragon.contracts.openai.OpenAiJson;
+import dev.dragon.gateway.auth.ApiKeyHasher;
+import dev.dragon.gateway.auth.AuthenticationFilter;
+import dev.dragon.gateway.auth.Authenticator;
+import dev.dragon.gateway.auth.DevKeyBootstrap;
+import dev.dragon.gateway.auth.KeyStore;
+import dev.dragon.gateway.error.GatewayErrorHandler;
+import dev.dragon.gateway.metrics.GatewayMetrics;
+import dev.dragon.gateway.metrics.RequestMetricsFilter;
+import dev.dragon.gateway.ratelimit.RequestLimitFilter;
+import dev.dragon.gateway.ratelimit.RequestRateLimiter;
+import dev.dragon.gateway.ratelimit.TokenBudget;
+import dev.dragon.gateway.ratelimit.TokenBudgetFilter;
+import dev.dragon.gateway.validation.RequestBodyFilter;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
+import org.springframework.cloud.gateway.support.ConfigurationService;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsWebFilter;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+
+/** The edge's components, built from {@link GatewayProperties}. Routes are in the routing package. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GatewayProperties.class)
+public class GatewayConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    GatewayJson gatewayJson() {
+        return GatewayJson.create();
+    }
+
+    @Bean
+    OpenAiJson openAiJson() {
+        return new OpenAiJson();
+    }
+
+    @Bean
+    GatewayMetrics gatewayMetrics(MeterRegistry registry, GatewayProperties properties) {
+        return new GatewayMetrics(registry, properties.metrics().maxTenantLabels());
+    }
+
+    @Bean
+    RequestMetricsFilter requestMetricsFilter(GatewayMetrics metrics) {
+        return new RequestMetricsFilter(metrics);
+    }
+
+    @Bean
+    GatewayErrorHandler gatewayErrorHandler(OpenAiJson json, GatewayMetrics metrics, GatewayProperties properties) {
+        return new GatewayErrorHandler(json, metrics, properties.upstream().circuitBreaker().waitInOpen());
+    }
+
+    /** Redis calls fail fast instead of queueing while Redis is away, so requests degrade instead of hanging. */
+    @Bean
+    LettuceClientConfigurationBuilderCustomizer failFastRedis(GatewayProperties properties) {
+        return builder -> builder
+                .commandTimeout(properties.auth().redisTimeout())
+                .clientOptions(ClientOptions.builder()
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(TimeoutOptions.enabled(properties.auth().redisTimeout()))
+                        .build());
+    }
+
+    @Bean
+    ApiKeyHasher apiKeyHasher(GatewayProperties properties) {
+        return new ApiKeyHasher(properties.auth().pepper());
+    }
+
+    @Bean
+    KeyStore keyStore(ReactiveStringRedisTemplate redis, ApiKeyHasher hasher, GatewayJson json,
+                      GatewayProperties properties, Clock clock) {
+        return new KeyStore(redis, hasher, json, properties.auth().keyPrefix(), clock);
+    }
+
+    @Bean
+    Authenticator authenticator(KeyStore store, ApiKeyHasher hasher, GatewayProperties properties, Clock clock) {
+        GatewayProperties.Auth auth = properties.auth();
+        return new Authenticator(store, hasher, properties.defaultPlan().toPlan(), auth.cacheTtl(),
+                auth.redisTimeout(), auth.cacheSize(), clock);
+    }
+
+    @Bean
+    AuthenticationFilter authenticationFilter(Authenticator authenticator) {
+        return new AuthenticationFilter(authenticator);
+    }
+
+    @Bean
+    DevKeyBootstrap devKeyBootstrap(KeyStore store, GatewayProperties properties) {
+        GatewayProperties.Bootstrap bootstrap = properties.bootstrap();
+        return new DevKeyBootstrap(store, bootstrap.devKey(), bootstrap.tenant(), properties.defaultPlan().toPlan());
+    }
+
+    /** Replaces Spring Cloud Gateway's default {@code redisRateLimiter} bean. */
+    @Bean
+    RequestRateLimiter redisRateLimiter(ReactiveStringRedisTemplate redis,
+                                        @Qualifier(RedisRateLimiter.REDIS_SCRIPT_NAME) RedisScript<List<Long>> script,
+                                        ConfigurationService configurationService, GatewayProperties properties) {
+        return new RequestRateLimiter(redis, script, configurationService, properties.auth().redisTimeout());
+    }
+
+    @Bean
+    TokenBudget tokenBudget(ReactiveStringRedisTemplate redis,
+                            @Qualifier(RedisRateLimiter.REDIS_SCRIPT_NAME) RedisScript<List<Long>> script,
+                            GatewayProperties properties) {
+        return new TokenBudget(redis, script, properties.auth().redisTimeout());
+    }
+
+    @Bean
+    RequestLimitFilter requestLimitFilter(RequestRateLimiter limiter, TokenBudget budget) {
+        return new RequestLimitFilter(limiter, budget);
+    }
+
+    @Bean
+    RequestBodyFilter requestBodyFilter(OpenAiJson json, GatewayProperties properties) {
+        GatewayProperties.Limits limits = properties.limits();
+        return new RequestBodyFilter(json, Math.toIntExact(limits.maxBodySize().toBytes()), limits.maxStopSequences(),
+                limits.charsPerToken());
+    }
+
+    @Bean
+    TokenBudgetFilter tokenBudgetFilter(TokenBudget budget, GatewayJson json) {
+        return new TokenBudgetFilter(budget, json.mapper());
+    }
+
+    /** CORS for the listed origins (none by default: then every cross-origin browser call is left to the browser). */
+    @Bean
+    CorsWebFilter corsWebFilter(GatewayProperties properties) {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        GatewayProperties.Cors cors = properties.cors();
+        if (!cors.allowedOrigins().isEmpty()) {
+            CorsConfiguration config = new CorsConfiguration();
+            config.setAllowedOrigins(cors.allowedOrigins());
+            config.setAllowedMethods(cors.allowedMethods());
+            config.setAllowedHeaders(cors.allowedHeaders());
+            config.setExposedHeaders(List.of("x-dragon-request-id", "x-dragon-model-version",
+                    "x-dragon-adapter-version", "x-dragon-cache", "x-ratelimit-limit-requests",
+                    "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests", "x-ratelimit-limit-tokens",
+                    "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens", "Retry-After"));
+            config.setMaxAge(cors.maxAge());
+            source.registerCorsConfiguration("/v1/**", config);
+        }
+        return new CorsWebFilter(source);
+    }
+}

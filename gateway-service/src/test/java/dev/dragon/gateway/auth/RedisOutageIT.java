@@ -1,0 +1,71 @@
+package dev.dragon.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.dragon.gateway.testing.EmbeddedRedis;
+import dev.dragon.gateway.testing.GatewayIT;
+import dev.dragon.gateway.testing.Http;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Redis goes away: keys this replica has seen keep working (limits let requests through), unseen keys and
+ * admin changes get a JSON 503 at once (no hang), and everything works again when Redis is back.
+ */
+class RedisOutageIT extends GatewayIT {
+
+    private static final EmbeddedRedis OWN_REDIS = EmbeddedRedis.started();
+
+    @DynamicPropertySource
+    static void ownRedis(DynamicPropertyRegistry registry) {
+        registry.add(REDIS_PORT, OWN_REDIS::port);
+        registry.add("dragon.gateway.auth.cache-ttl", () -> "1s");
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        OWN_REDIS.stop();
+    }
+
+    @Test
+    void redisDown_knownKeysAreServed_unknownKeysAndAdminGet503_untilRedisIsBack() {
+        String key = newKey(uniqueTenant("outage"));
+        assertThat(Http.chat(port, key, "dragon-moe-mini", 8).statusCode()).isEqualTo(200);
+
+        OWN_REDIS.stop();
+        try {
+            // well past the 1 s cache ttl: answered from the last known state, limits not enforced
+            await().pollDelay(Duration.ZERO).during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> {
+                        HttpResponse<String> served = Http.chat(port, key, "dragon-moe-mini", 8);
+                        assertThat(served.statusCode()).isEqualTo(200);
+                        assertThat(served.headers().firstValue("x-ratelimit-remaining-requests")).isEmpty();
+                    });
+
+            HttpResponse<String> unknown = Http.chat(port, "dgn_000000000000_unseen", "dragon-moe-mini", 8);
+            assertThat(unknown.statusCode()).isEqualTo(503);
+            assertThat(unknown.headers().firstValue("Retry-After")).isPresent();
+            assertThat(Http.json(unknown)).isEqualTo(Http.error("The API key store is unavailable; retry shortly.",
+                    "server_error", null, "auth_unavailable"));
+
+            HttpResponse<String> admin = admin("POST", "/admin/tenants/" + uniqueTenant("down") + "/keys", null);
+            assertThat(admin.statusCode()).isEqualTo(503);
+            assertThat(Http.json(admin).path("error").path("code").asString()).isEqualTo("store_unavailable");
+        } finally {
+            OWN_REDIS.start();
+        }
+
+        // the restarted (empty, unpersisted) Redis serves new keys as soon as the client has reconnected
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> admin("POST", "/admin/tenants/back/keys", null).statusCode() == 201);
+        String fresh = newKey(uniqueTenant("back"));
+        HttpResponse<String> served = Http.chat(port, fresh, "dragon-moe-mini", 8);
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.headers().firstValue("x-ratelimit-remaining-requests")).isPresent();
+    }
+}

@@ -1,0 +1,2 @@
+/** Benchmarks run by hand (not tests): the gateway's added latency. */
+package dev.dragon.gateway.bench;
