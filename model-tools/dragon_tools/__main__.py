@@ -13,10 +13,10 @@ def main(argv=None) -> int:
     t = sub.add_parser("train", help="train the tokenizer and the model from a fixed seed")
     t.add_argument("--out", default=".cache/run", help="directory for checkpoint.pt")
     t.add_argument("--seed", type=int, default=1234)
-    t.add_argument("--steps", type=int, default=None)
+    t.add_argument("--steps", type=int, default=None, help="pre-training steps (default 850)")
+    t.add_argument("--anneal-steps", type=int, default=None, help="annealing steps (default 400)")
     t.add_argument("--threads", type=int, default=2)
-    t.add_argument("--batch", type=int, default=None)
-    t.add_argument("--bias-gamma", type=float, default=None)
+    t.add_argument("--resume-phase1", default=None, help="phase1.pt of an earlier run: re-run only phase 2")
 
     e = sub.add_parser("export", help="write the ONNX bundle, manifest and golden.json")
     e.add_argument("--checkpoint", default=".cache/run/checkpoint.pt")
@@ -33,12 +33,10 @@ def main(argv=None) -> int:
         from .train import TrainConfig, train
         tc = TrainConfig(seed=args.seed, threads=args.threads)
         if args.steps is not None:
-            tc.steps = args.steps
-        if args.batch is not None:
-            tc.batch = args.batch
-        if args.bias_gamma is not None:
-            tc.bias_gamma = args.bias_gamma
-        train(args.out, tc, ModelConfig())
+            tc.pretrain.steps = args.steps
+        if args.anneal_steps is not None:
+            tc.anneal.steps = args.anneal_steps
+        train(args.out, tc, ModelConfig(), resume_phase1=args.resume_phase1)
     elif args.command == "export":
         from .export import export
         export(args.checkpoint, args.out, args.version)

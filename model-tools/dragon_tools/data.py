@@ -88,9 +88,25 @@ class Mixture:
     reverse: float = 0.15
 
 
+def target_weights(tok, doc: Sequence[int]) -> List[float]:
+    """Loss weight of predicting each token of a document: 0 inside user and system turns (their
+    content is the task's random input, not something to learn), 1 elsewhere (prose, answers)."""
+    prompt_roles = {tok.role("user"), tok.role("system")}
+    weights, in_prompt = [], False
+    for t in doc:
+        if t in prompt_roles:
+            in_prompt = True
+        weights.append(0.0 if in_prompt or t == tok.role("assistant") else 1.0)
+        if t == tok.end:
+            in_prompt = False
+    return weights
+
+
 def build_stream(tok, prose: Sequence[str], add_pairs: Sequence[Tuple[int, int]], n_tokens: int,
-                 seed: int, mixture: Mixture = Mixture()) -> List[int]:
-    """Packs documents into one token stream of at least n_tokens, sources mixed by token share."""
+                 seed: int, mixture: Mixture = Mixture(), with_weights: bool = False):
+    """Packs documents into one token stream of at least n_tokens, sources mixed by token share.
+
+    With `with_weights`, also returns the per-token loss weights of `target_weights`."""
     rng = random.Random(seed)
     budgets = {"prose": mixture.prose, "fortune_chat": mixture.fortune_chat,
                "addition": mixture.addition, "reverse": mixture.reverse}
@@ -122,4 +138,7 @@ def build_stream(tok, prose: Sequence[str], add_pairs: Sequence[Tuple[int, int]]
             docs.append(doc)
             used += len(doc)
     rng.shuffle(docs)
-    return [t for d in docs for t in d]
+    stream = [t for d in docs for t in d]
+    if with_weights:
+        return stream, [w for d in docs for w in target_weights(tok, d)]
+    return stream

@@ -238,8 +238,9 @@ class KvStateCodecTest {
         CollectingSink warm = restoreAndRun(cold, Precision.FP16);
 
         assertThat(warm.completion.cachedTokens()).isEqualTo(cold.prefix);
-        // measured: 6.6e-5 on the shipped model (fp16 keeps ~11 significant bits of each key and value)
-        assertSameContinuation(cold.sink, warm, 1e-3f);
+        // measured: 1.36e-3 on the shipped 1.0.0 model (fp16 keeps ~11 significant bits of each key and value;
+        // the trained model's keys reach magnitudes where that is ~1e-3 of a logit). fp32 stays within 1e-4.
+        assertSameContinuation(cold.sink, warm, 3e-3f);
     }
 
     /** Same tokens, and at every step the same top alternatives with log-probabilities within {@code tolerance}. */

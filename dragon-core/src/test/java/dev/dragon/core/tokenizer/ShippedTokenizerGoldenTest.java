@@ -1,24 +1,19 @@
 package dev.dragon.core.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dragon.core.bundle.GoldenReference;
 import dev.dragon.core.bundle.ModelBundle;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.dragon.core.testing.ShippedModel;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The shipped bundle's tokenizer reproduces the ids PyTorch-side tooling recorded in golden.json. */
 class ShippedTokenizerGoldenTest {
 
-    static final Path BUNDLE = Path.of("..", "models", "dragon-moe-mini");
-
     @Test
     void reproducesGoldenTokenizerCasesAndPrompts() throws Exception {
-        assumeTrue(Files.isRegularFile(BUNDLE.resolve("manifest.json")), "no shipped bundle at " + BUNDLE);
-        ModelBundle bundle = ModelBundle.open(BUNDLE);
+        ModelBundle bundle = ShippedModel.bundle();
         BpeTokenizer tokenizer = BpeTokenizer.load(bundle.tokenizerFile());
         GoldenReference golden = bundle.golden();
 
