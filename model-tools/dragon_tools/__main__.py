@@ -1,4 +1,4 @@
-"""Command line: python3 -m dragon_tools {train,export,eval} ..."""
+"""Command line: python3 -m dragon_tools {train,export,eval,serve-eager} ..."""
 from __future__ import annotations
 
 import argparse
@@ -27,6 +27,10 @@ def main(argv=None) -> int:
     v.add_argument("--bundle", default="../models/dragon-moe-mini")
     v.add_argument("--threads", type=int, default=2)
 
+    s = sub.add_parser("serve-eager", help="greedy generation in PyTorch eager over stdin/stdout (bench baseline)")
+    s.add_argument("--bundle", default="../models/dragon-moe-mini")
+    s.add_argument("--threads", type=int, default=2)
+
     args = p.parse_args(argv)
     if args.command == "train":
         from .model import ModelConfig
@@ -43,6 +47,9 @@ def main(argv=None) -> int:
     elif args.command == "eval":
         from .evaluate import evaluate
         print(json.dumps(evaluate(args.bundle, threads=args.threads), indent=2))
+    elif args.command == "serve-eager":
+        from .serve_eager import serve
+        serve(args.bundle, args.threads)
     return 0
 
 

@@ -1,0 +1,103 @@
+package dev.dragon.bench.load;
+
+import dev.dragon.platform.Platform;
+import dev.dragon.platform.PlatformPlan;
+import dev.dragon.platform.Ports;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code ./dragon bench}: the seeded workload at 1, 8 and 32 concurrent streams against (a) LocalEngine in this
+ * JVM, (b) the whole platform started here on shifted ports and called through the gateway, (c) PyTorch eager
+ * when model-tools' packages are present; one after the other, so no two compete for the cores. Prints a table,
+ * writes {@code results/platform-bench.json} and {@code results/platform-bench.png}.
+ */
+public final class PlatformBench {
+
+    static final int[] CONCURRENCY = {1, 8, 32};
+    static final long SEED = 20261123L;
+    static final int PORT_OFFSET = 20_000;
+
+    private PlatformBench() {
+    }
+
+    static int requestsAt(int concurrency) {
+        return Math.max(8, 2 * concurrency);
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path bundle = Path.of(args.length > 0 ? args[0] : "models/dragon-moe-mini").toAbsolutePath();
+        Path out = Path.of(args.length > 1 ? args[1] : "results");
+        Path root = Path.of("").toAbsolutePath();
+        Files.createDirectories(out);
+        int total = 0;
+        for (int c : CONCURRENCY) {
+            total += 2 * requestsAt(c);
+        }
+        total += requestsAt(8) + requestsAt(1);
+        Progress progress = new Progress(total);
+        List<LoadRunner.Summary> rows = new ArrayList<>();
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("machine", dev.dragon.bench.report.Machine.describe());
+        report.put("when", Instant.now().toString());
+        report.put("workload", Map.of("seed", SEED, "max_tokens", Workload.MAX_TOKENS, "greedy", true,
+                "ignore_eos", true, "requests_per_level", Map.of("1", requestsAt(1), "8", requestsAt(8),
+                        "32", requestsAt(32))));
+
+        try (LocalEngineTarget local = new LocalEngineTarget(bundle, 32, 2)) {
+            for (int c : CONCURRENCY) {
+                rows.add(progress.run(local, Workload.of(requestsAt(c), SEED + c), c));
+            }
+            report.put("local_experts_per_token", local.expertsPerToken());
+        }
+
+        String key = "sk-dragon-bench-" + Long.toHexString(System.nanoTime());
+        PlatformPlan plan = new PlatformPlan(new Ports(PORT_OFFSET), bundle, key, "bench-signing-key");
+        progress.note("starting the platform (logs in " + out.resolve("platform-logs") + ")");
+        try (Platform platform = Platform.start(plan, root, out.resolve("platform-run"), List.of(), 240, s -> { })) {
+            String gateway = "http://127.0.0.1:" + plan.ports().gateway();
+            String routerMetrics = "http://127.0.0.1:" + plan.ports().router() + "/actuator/prometheus";
+            try (HttpTarget uncached = new HttpTarget("Dragon platform (gateway, 2 expert groups)", gateway, key, false)) {
+                for (int c : CONCURRENCY) {
+                    rows.add(progress.run(uncached, Workload.of(requestsAt(c), SEED + c), c));
+                }
+            }
+            Prometheus m = Prometheus.scrape(routerMetrics);
+            report.put("platform_dispatch_share", m.sum("dragon_dispatch_share"));
+            report.put("platform_experts_per_token", m.sum("dragon_experts_per_token"));
+            try (HttpTarget cached = new HttpTarget("Dragon platform, response cache on", gateway, key, true)) {
+                LoadRunner.Summary s = progress.run(cached, Workload.of(requestsAt(8), SEED + 8), 8);
+                report.put("response_cache_pass", Map.of("summary", s, "x_dragon_cache", cached.takeCacheCounts()));
+            }
+            Prometheus after = Prometheus.scrape(routerMetrics);
+            double kvHits = after.sum("dragon_cache_requests_total", "cache=\"kv\"", "result=\"hit\"");
+            double kvAll = after.sum("dragon_cache_requests_total", "cache=\"kv\"");
+            report.put("kv_cache_hit_rate", kvAll == 0 ? null : kvHits / kvAll);
+        }
+
+        Path python = Path.of("/usr/bin/python3");
+        if (EagerTarget.available(python)) {
+            try (EagerTarget eager = new EagerTarget(python, root.resolve("model-tools"), bundle, 2)) {
+                rows.add(progress.run(eager, Workload.of(requestsAt(1), SEED + 1), 1));
+            }
+        } else {
+            report.put("pytorch_eager", "skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+        }
+        progress.done();
+
+        report.put("rows", rows);
+        report.put("ratios", Ratios.of(rows));
+        System.out.println(Ratios.table(rows));
+        System.out.println(Ratios.of(rows));
+        JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValue(out.resolve("platform-bench.json").toFile(), report);
+        Chart.write(rows, out.resolve("platform-bench.png"));
+        System.out.println("wrote " + out.resolve("platform-bench.json") + " and " + out.resolve("platform-bench.png"));
+    }
+}

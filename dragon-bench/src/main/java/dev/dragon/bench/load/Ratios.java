@@ -1,0 +1,57 @@
+package dev.dragon.bench.load;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The results table and the ratios docs/BENCHMARKS.md records (distributed / LocalEngine, Dragon / eager). */
+final class Ratios {
+
+    private Ratios() {
+    }
+
+    static Map<String, Double> of(List<LoadRunner.Summary> rows) {
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        for (int c : PlatformBench.CONCURRENCY) {
+            Double local = tps(rows, "LocalEngine", c);
+            Double platform = tps(rows, "Dragon platform (gateway", c);
+            if (local != null && platform != null) {
+                ratios.put("platform_over_local@" + c, platform / local);
+            }
+        }
+        Double eager = tps(rows, "PyTorch eager", 1);
+        if (eager != null) {
+            for (int c : PlatformBench.CONCURRENCY) {
+                Double local = tps(rows, "LocalEngine", c);
+                Double platform = tps(rows, "Dragon platform (gateway", c);
+                if (local != null) {
+                    ratios.put("local@" + c + "_over_eager@1", local / eager);
+                }
+                if (platform != null) {
+                    ratios.put("platform@" + c + "_over_eager@1", platform / eager);
+                }
+            }
+        }
+        return ratios;
+    }
+
+    static String table(List<LoadRunner.Summary> rows) {
+        List<String> lines = new ArrayList<>();
+        lines.add("| target | streams | requests (failed) | tokens/s | requests/s | TTFT p50 / p99 ms "
+                + "| inter-token p50 / p99 ms | end-to-end p50 / p99 ms |");
+        lines.add("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (LoadRunner.Summary s : rows) {
+            lines.add(String.format(Locale.ROOT, "| %s | %d | %d (%d) | %.0f | %.2f | %.0f / %.0f | %.1f / %.1f | %.0f / %.0f |",
+                    s.target(), s.concurrency(), s.requests(), s.failed(), s.tokensPerSecond(), s.requestsPerSecond(),
+                    s.ttftP50Ms(), s.ttftP99Ms(), s.itlP50Ms(), s.itlP99Ms(), s.e2eP50Ms(), s.e2eP99Ms()));
+        }
+        return String.join("\n", lines);
+    }
+
+    private static Double tps(List<LoadRunner.Summary> rows, String prefix, int c) {
+        return rows.stream().filter(r -> r.target().startsWith(prefix) && r.concurrency() == c)
+                .map(LoadRunner.Summary::tokensPerSecond).findFirst().orElse(null);
+    }
+}
