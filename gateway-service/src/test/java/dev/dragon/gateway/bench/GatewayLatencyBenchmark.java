@@ -43,6 +43,8 @@ public final class GatewayLatencyBenchmark {
     private static final String BODY = "{\"model\":\"dragon-moe-mini\",\"messages\":[{\"role\":\"user\",\"content\":"
             + "\"What is a dragon?\"}],\"max_tokens\":16,\"temperature\":0,\"seed\":7}";
 
+    private static final String ADMIN_TOKEN = "bench-admin-token";
+
     private GatewayLatencyBenchmark() {
     }
 
@@ -161,21 +163,22 @@ public final class GatewayLatencyBenchmark {
         return new Result(new ArrayList<>(direct), new ArrayList<>(viaGateway), errors.get());
     }
 
+    /** Settings go in as command-line arguments: they must win over application.yaml (default properties do not). */
     private static ConfigurableApplicationContext bootGateway(EmbeddedRedis redis, URI upstream, int rate) {
         String perMinute = Integer.toString(rate * 60 * 4);
-        return new SpringApplicationBuilder(GatewayApplication.class).properties(
-                "server.port=0", "management.server.port=" + EmbeddedRedis.freePort(),
-                "spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port(),
-                "dragon.gateway.admin.port=0", "dragon.gateway.admin.token=bench-admin-token",
-                "dragon.gateway.upstream.uris=" + upstream,
-                "dragon.gateway.default-plan.requests-per-minute=" + perMinute,
-                "dragon.gateway.default-plan.tokens-per-minute=" + (Integer.parseInt(perMinute) * 200),
-                "logging.level.root=WARN").run();
+        return new SpringApplicationBuilder(GatewayApplication.class).run(
+                "--server.port=0", "--management.server.port=" + EmbeddedRedis.freePort(),
+                "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redis.port(),
+                "--dragon.gateway.admin.port=0", "--dragon.gateway.admin.token=" + ADMIN_TOKEN,
+                "--dragon.gateway.upstream.uris=" + upstream,
+                "--dragon.gateway.default-plan.requests-per-minute=" + perMinute,
+                "--dragon.gateway.default-plan.tokens-per-minute=" + (Integer.parseInt(perMinute) * 200),
+                "--logging.level.root=WARN");
     }
 
     private static String createKey(int adminPort) {
         HttpResponse<String> created = Http.send(Http.to(adminPort, "/admin/tenants/bench/keys")
-                .header("Authorization", "Bearer bench-admin-token").POST(HttpRequest.BodyPublishers.noBody()).build());
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
         if (created.statusCode() != 201) {
             throw new IllegalStateException("no key: " + created.body());
         }
