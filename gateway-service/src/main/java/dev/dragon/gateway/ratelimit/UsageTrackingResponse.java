@@ -47,10 +47,10 @@ final class UsageTrackingResponse extends ServerHttpResponseDecorator {
         if (isEventStream()) {
             return writeAndFlushWith(Flux.from(body).map(Flux::just));
         }
-        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        BoundedCopy copy = new BoundedCopy();
         Flux<DataBuffer> tee = Flux.<DataBuffer>from(body)
-                .doOnNext(buffer -> copyInto(buffer, copy))
-                .doOnComplete(() -> jsonUsage = usageOf(copy.toByteArray()))
+                .doOnNext(copy::add)
+                .doOnComplete(() -> jsonUsage = copy.complete() ? usageOf(copy.bytes()) : -1)
                 .doFinally(signal -> report());
         return super.writeWith(tee);
     }
@@ -110,16 +110,30 @@ final class UsageTrackingResponse extends ServerHttpResponseDecorator {
         }
     }
 
-    private static void copyInto(DataBuffer buffer, ByteArrayOutputStream copy) {
-        int readable = buffer.readableByteCount();
-        if (copy.size() + readable > MAX_COPY) {
-            return;
-        }
-        int position = buffer.readPosition();
-        byte[] bytes = new byte[readable];
-        buffer.read(bytes);
-        buffer.readPosition(position);
-        copy.writeBytes(bytes);
-    }
+    /** The relayed JSON body, kept while it stays within {@link #MAX_COPY}; incomplete once a part was left out. */
+    private static final class BoundedCopy {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private boolean overflowed;
 
+        void add(DataBuffer buffer) {
+            int readable = buffer.readableByteCount();
+            if (overflowed || bytes.size() + readable > MAX_COPY) {
+                overflowed = true;
+                return;
+            }
+            int position = buffer.readPosition();
+            byte[] chunk = new byte[readable];
+            buffer.read(chunk);
+            buffer.readPosition(position);
+            bytes.writeBytes(chunk);
+        }
+
+        boolean complete() {
+            return !overflowed;
+        }
+
+        byte[] bytes() {
+            return bytes.toByteArray();
+        }
+    }
 }
