@@ -64,7 +64,8 @@ class RouterApplicationIT {
         "dragon_requests_rejected_total{application=\"router-service\",reason=\"queue_full\"}",
         "dragon_expert_tokens_total{application=\"router-service\",expert=\"0\",layer=\"0\"}",
         "dragon_expert_load_imbalance{application=\"router-service\",layer=\"3\"}",
-        "dragon_experts_per_token");
+        "dragon_experts_per_token",
+        "dragon_dispatch_share");
     assertThat(value(metrics, "dragon_experts_per_token{application=\"router-service\"}")).isPositive();
     assertThat(value(metrics, "dragon_generation_tokens_total{application=\"router-service\"}")).isGreaterThanOrEqualTo(3);
   }

@@ -10,6 +10,10 @@ import dev.dragon.core.gating.GatingPolicy;
 import dev.dragon.core.model.DragonModel;
 import dev.dragon.core.runtime.OrtRuntime;
 import dev.dragon.core.runtime.RuntimeOptions;
+import dev.dragon.router.cache.CacheClientProperties;
+import dev.dragon.router.discovery.DiscoveryProperties;
+import dev.dragon.router.dispatch.DispatchProperties;
+import dev.dragon.router.dispatch.RemoteExpertBackend;
 import dev.dragon.router.error.ApiErrorHandler;
 import dev.dragon.router.error.ErrorMapping;
 import dev.dragon.router.metrics.EngineMetrics;
@@ -27,6 +31,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -35,7 +40,7 @@ import reactor.core.scheduler.Schedulers;
  * mapping and error mapping.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(RouterProperties.class)
+@Import(RouterConfiguration.Settings.class)
 public class RouterConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterConfiguration.class);
@@ -71,16 +76,22 @@ public class RouterConfiguration {
 
     /** Remote expert groups when the dispatch layer provides an {@link ExpertBackend} bean, else in-process experts. */
     @Bean(destroyMethod = "close")
-    EngineExperts engineExperts(ObjectProvider<ExpertBackend> remote, ModelBundle bundle, OrtRuntime runtime) {
+    EngineExperts engineExperts(ObjectProvider<ExpertBackend> remote, ModelBundle bundle, OrtRuntime runtime,
+                                RouterProperties properties) {
         ExpertBackend backend = remote.getIfAvailable();
-        EngineExperts experts = backend != null ? EngineExperts.remote(backend) : EngineExperts.inProcess(bundle, runtime);
+        if ((properties.dispatch().mode() == DispatchProperties.Mode.REMOTE) != (backend != null)) {
+            throw new IllegalStateException("dragon.router.dispatch.mode is " + properties.dispatch().mode()
+                    + " but the remote expert backend is " + (backend != null ? "present" : "missing"));
+        }
+        EngineExperts experts = backend == null ? EngineExperts.inProcess(bundle, runtime)
+                : EngineExperts.remote(backend, backend instanceof RemoteExpertBackend r ? r::waitedNanos : () -> 0L);
         LOG.info("routed experts: {}", experts.isInProcess() ? "in process" : "remote expert groups");
         return experts;
     }
 
     @Bean
-    EngineMetrics engineMetrics(MeterRegistry registry, ModelBundle bundle) {
-        return new EngineMetrics(registry, bundle.architecture());
+    EngineMetrics engineMetrics(MeterRegistry registry, ModelBundle bundle, EngineExperts experts) {
+        return new EngineMetrics(registry, bundle.architecture(), experts.dispatchWaitNanos());
     }
 
     @Bean(destroyMethod = "close")
@@ -123,6 +134,30 @@ public class RouterConfiguration {
     @Bean
     RequestMetricsFilter requestMetricsFilter(MeterRegistry registry) {
         return new RequestMetricsFilter(registry);
+    }
+
+    /**
+     * Binds the router's one properties record and exposes its nested records to the package configurations
+     * that read them (dispatch, discovery, cache clients).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(RouterProperties.class)
+    public static class Settings {
+
+        @Bean
+        DispatchProperties dispatchProperties(RouterProperties properties) {
+            return properties.dispatch();
+        }
+
+        @Bean
+        DiscoveryProperties discoveryProperties(RouterProperties properties) {
+            return properties.discovery();
+        }
+
+        @Bean
+        CacheClientProperties cacheClientProperties(RouterProperties properties) {
+            return properties.cache();
+        }
     }
 
     private static GatingPolicy gating(RouterProperties.Gating g) {

@@ -1,5 +1,8 @@
 package dev.dragon.router.config;
 
+import dev.dragon.router.cache.CacheClientProperties;
+import dev.dragon.router.discovery.DiscoveryProperties;
+import dev.dragon.router.dispatch.DispatchProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.Max;
@@ -14,15 +17,22 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Everything router-service reads from configuration ({@code dragon.router.*}).
  *
- * @param model  which bundle to serve and under which model id
- * @param engine continuous batching, ONNX Runtime threads and expert gating
- * @param api    request limits of the OpenAI-compatible API
+ * @param model     which bundle to serve and under which model id
+ * @param engine    continuous batching, ONNX Runtime threads and expert gating
+ * @param api       request limits of the OpenAI-compatible API
+ * @param dispatch  where routed experts run ({@code dragon.router.dispatch.*}, see {@link DispatchProperties})
+ * @param discovery where expert-group replicas are found ({@code dragon.router.discovery.*}, see
+ *                  {@link DiscoveryProperties})
+ * @param cache     the cache-service clients ({@code dragon.router.cache.*}, see {@link CacheClientProperties})
  */
 @Validated
 @ConfigurationProperties("dragon.router")
 public record RouterProperties(@Valid @NotNull @DefaultValue Model model,
                                @Valid @NotNull @DefaultValue Engine engine,
-                               @Valid @NotNull @DefaultValue Api api) {
+                               @Valid @NotNull @DefaultValue Api api,
+                               @Valid @NotNull @DefaultValue DispatchProperties dispatch,
+                               @Valid @NotNull @DefaultValue DiscoveryProperties discovery,
+                               @Valid @NotNull @DefaultValue CacheClientProperties cache) {
 
     /**
      * @param bundlePath bundle directory (relative paths resolve against the working directory)

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The engine's metrics (docs/metrics.md, router-service): latencies, token counts, batch sizes, step
@@ -42,8 +43,13 @@ public final class EngineMetrics implements EngineObserver {
     private final Timer decodeStep;
     private final Counter[] expertTokens;          // [layer * experts + expert]
     private final RoutingWindow window;
+    private final DispatchShare dispatchShare;
 
-    public EngineMetrics(MeterRegistry registry, Architecture arch) {
+    /**
+     * @param dispatchWaitNanos cumulative nanoseconds the engine has waited on remote expert dispatch (0 for
+     *                          in-process experts): the numerator of {@code dragon_dispatch_share}
+     */
+    public EngineMetrics(MeterRegistry registry, Architecture arch, LongSupplier dispatchWaitNanos) {
         this.registry = registry;
         this.layers = arch.nLayers();
         this.experts = arch.routedExperts();
@@ -83,6 +89,10 @@ public final class EngineMetrics implements EngineObserver {
         }
         Gauge.builder("dragon.experts.per.token", window, RoutingWindow::expertsPerToken)
                 .description("average routed experts per token over the last minute").register(registry);
+        this.dispatchShare = new DispatchShare(WINDOW, WINDOW_BUCKETS, System::nanoTime, dispatchWaitNanos);
+        Gauge.builder("dragon.dispatch.share", dispatchShare, DispatchShare::share)
+                .description("fraction of decode step time spent waiting on expert dispatch over the last minute")
+                .register(registry);
     }
 
     /** Registers the gauges that read the engine's slots and queue. */
@@ -97,6 +107,7 @@ public final class EngineMetrics implements EngineObserver {
     public void onStep(boolean prefill, int batch, int tokens, long nanos) {
         (prefill ? prefillBatch : decodeBatch).record(batch);
         (prefill ? prefillStep : decodeStep).record(nanos, TimeUnit.NANOSECONDS);
+        dispatchShare.onStep(!prefill, nanos);
         if (prefill) {
             promptTokens.increment(tokens);
         }

@@ -1,6 +1,7 @@
 package dev.dragon.router.metrics;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,23 +13,15 @@ final class RoutingWindow {
 
     private final int layers;
     private final int experts;
-    private final long bucketNanos;
-    private final LongSupplier nanoClock;
-    private final long[] epochs;          // [buckets]: which bucket period each slot holds
+    private final SlidingBuckets buckets;
     private final long[][] tokens;        // [buckets][layers * experts]
     private final long[][] rows;          // [buckets][layers]
     private final long[][] assignments;   // [buckets][layers]
 
     RoutingWindow(int layers, int experts, Duration window, int buckets, LongSupplier nanoClock) {
-        if (buckets < 1 || window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("need a positive window and at least one bucket");
-        }
         this.layers = layers;
         this.experts = experts;
-        this.bucketNanos = Math.max(1, window.toNanos() / buckets);
-        this.nanoClock = nanoClock;
-        this.epochs = new long[buckets];
-        java.util.Arrays.fill(epochs, Long.MIN_VALUE);
+        this.buckets = new SlidingBuckets(window, buckets, nanoClock);
         this.tokens = new long[buckets][layers * experts];
         this.rows = new long[buckets][layers];
         this.assignments = new long[buckets][layers];
@@ -36,7 +29,7 @@ final class RoutingWindow {
 
     /** Adds one routing decision of {@code layer}: {@code perExpert[e]} tokens went to expert e. */
     synchronized void record(int layer, int[] perExpert, int routedRows) {
-        int b = current();
+        int b = buckets.current(this::reset);
         int total = 0;
         for (int e = 0; e < experts; e++) {
             tokens[b][layer * experts + e] += perExpert[e];
@@ -48,13 +41,12 @@ final class RoutingWindow {
 
     /** Busiest expert's tokens over the mean per expert at {@code layer} (1 = balanced); 0 without traffic. */
     synchronized double loadImbalance(int layer) {
-        long oldest = epoch() - epochs.length;
         long max = 0;
         long sum = 0;
         for (int e = 0; e < experts; e++) {
             long count = 0;
-            for (int b = 0; b < epochs.length; b++) {
-                if (epochs[b] > oldest) {
+            for (int b = 0; b < buckets.slots(); b++) {
+                if (buckets.live(b)) {
                     count += tokens[b][layer * experts + e];
                 }
             }
@@ -66,11 +58,10 @@ final class RoutingWindow {
 
     /** Routed experts per token per layer, averaged over every layer; 0 without traffic. */
     synchronized double expertsPerToken() {
-        long oldest = epoch() - epochs.length;
         long n = 0;
         long a = 0;
-        for (int b = 0; b < epochs.length; b++) {
-            if (epochs[b] > oldest) {
+        for (int b = 0; b < buckets.slots(); b++) {
+            if (buckets.live(b)) {
                 for (int l = 0; l < layers; l++) {
                     n += rows[b][l];
                     a += assignments[b][l];
@@ -80,20 +71,9 @@ final class RoutingWindow {
         return n == 0 ? 0 : (double) a / n;
     }
 
-    private long epoch() {
-        return Math.floorDiv(nanoClock.getAsLong(), bucketNanos);
-    }
-
-    /** The slot of the current bucket period, emptied when it last held an older period. */
-    private int current() {
-        long epoch = epoch();
-        int b = (int) Math.floorMod(epoch, (long) epochs.length);
-        if (epochs[b] != epoch) {
-            epochs[b] = epoch;
-            java.util.Arrays.fill(tokens[b], 0);
-            java.util.Arrays.fill(rows[b], 0);
-            java.util.Arrays.fill(assignments[b], 0);
-        }
-        return b;
+    private void reset(int b) {
+        Arrays.fill(tokens[b], 0);
+        Arrays.fill(rows[b], 0);
+        Arrays.fill(assignments[b], 0);
     }
 }

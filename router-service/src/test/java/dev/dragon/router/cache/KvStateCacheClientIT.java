@@ -5,14 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dragon.core.bundle.ModelBundle;
 import dev.dragon.core.engine.Completion;
-import dev.dragon.core.engine.EngineException;
 import dev.dragon.core.engine.EngineObserver;
 import dev.dragon.core.engine.EngineOptions;
 import dev.dragon.core.engine.GeneratedToken;
 import dev.dragon.core.engine.GenerationRequest;
 import dev.dragon.core.engine.LocalEngine;
 import dev.dragon.core.engine.PrefixCache;
-import dev.dragon.core.engine.TokenSink;
 import dev.dragon.core.expert.ExpertRunner;
 import dev.dragon.core.expert.LocalExpertBackend;
 import dev.dragon.core.kv.KvState;
@@ -22,11 +20,11 @@ import dev.dragon.core.runtime.RuntimeOptions;
 import dev.dragon.core.sampling.SamplingParams;
 import dev.dragon.core.tokenizer.ChatMessage;
 import dev.dragon.core.tokenizer.ChatTemplate;
+import dev.dragon.router.testing.RecordingSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -89,7 +87,7 @@ class KvStateCacheClientIT {
         PrefixCache cache = restore == null && captureAt == 0 ? null : new PrefixCache(
                 restore == null ? null : restore.state(), restore == null ? 0 : restore.tokens(), captureAt,
                 captureAt > 0 ? captured::add : null);
-        Sink sink = new Sink();
+        RecordingSink sink = new RecordingSink();
         try (LocalEngine engine = new LocalEngine(model, experts, new EngineOptions(2, 4, 256), EngineObserver.NONE)) {
             engine.submit(new GenerationRequest("it", prompt, chat.chatStopIds(), GREEDY, false, sink, cache));
             Completion done = sink.done.get(120, TimeUnit.SECONDS);
@@ -100,26 +98,6 @@ class KvStateCacheClientIT {
     private record Run(List<GeneratedToken> tokens, Completion completion, KvState captured) {
         int[] ids() {
             return tokens.stream().mapToInt(GeneratedToken::token).toArray();
-        }
-    }
-
-    private static final class Sink implements TokenSink {
-        final List<GeneratedToken> tokens = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Completion> done = new CompletableFuture<>();
-
-        @Override
-        public void onToken(GeneratedToken token) {
-            tokens.add(token);
-        }
-
-        @Override
-        public void onFinish(Completion completion) {
-            done.complete(completion);
-        }
-
-        @Override
-        public void onError(EngineException error) {
-            done.completeExceptionally(error);
         }
     }
 

@@ -1,0 +1,2 @@
+/** The learner's Micrometer meters (names in docs/metrics.md). */
+package dev.dragon.learning.metrics;

@@ -1,0 +1,2 @@
+/** Which replicas of each expert group are live: a static list (local mode) or Kubernetes EndpointSlices. */
+package dev.dragon.router.discovery;

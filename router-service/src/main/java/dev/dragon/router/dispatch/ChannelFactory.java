@@ -1,0 +1,32 @@
+package dev.dragon.router.dispatch;
+
+import dev.dragon.router.discovery.ReplicaEndpoint;
+import dev.dragon.support.grpc.RequestIdInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.util.concurrent.TimeUnit;
+
+/** Opens the one gRPC channel the dispatcher keeps per replica endpoint. */
+@FunctionalInterface
+public interface ChannelFactory {
+
+    /** Largest reply accepted: a reply is as large as its request (a big prefill step at fp32). */
+    int MAX_MESSAGE_BYTES = 64 << 20;
+
+    ManagedChannel open(ReplicaEndpoint endpoint);
+
+    /**
+     * Plaintext HTTP/2 (in-cluster traffic), callbacks on the transport threads (they only decode and hand
+     * over), keepalive so a silently dead replica is noticed, the request id of the caller's MDC in metadata.
+     */
+    static ChannelFactory plaintext() {
+        return endpoint -> ManagedChannelBuilder.forTarget(endpoint.target())
+                .usePlaintext()
+                .directExecutor()
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .keepAliveTime(30, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
+                .intercept(RequestIdInterceptors.client())
+                .build();
+    }
+}
