@@ -2,6 +2,7 @@ package dev.dragon.bench.load;
 
 import dev.dragon.core.engine.Completion;
 import dev.dragon.core.engine.EngineException;
+import dev.dragon.core.engine.EngineObserver;
 import dev.dragon.core.engine.EngineOptions;
 import dev.dragon.core.engine.GeneratedToken;
 import dev.dragon.core.engine.GenerationRequest;
@@ -27,7 +28,7 @@ final class LocalEngineTarget implements Target {
 
     LocalEngineTarget(Path bundle, int maxBatch, int threads) {
         engine = LocalEngine.open(bundle, new EngineOptions(maxBatch, 1024, 256), new RuntimeOptions(threads, false),
-                null, null);
+                null, EngineObserver.NONE);
         template = engine.model().tokenizer().chatTemplate();
     }
 
