@@ -60,7 +60,11 @@ public record PlatformPlan(Ports ports, Path bundle, String devKey, String signi
                 "--spring.data.redis.host=" + LOCALHOST,
                 "--spring.data.redis.port=" + ports.redis(),
                 "--dragon.gateway.upstream.uris=http://" + LOCALHOST + ":" + ports.router(),
-                "--dragon.gateway.bootstrap.dev-key=" + devKey),
+                "--dragon.gateway.bootstrap.dev-key=" + devKey,
+                // a local stack (and ./dragon bench) must not be throttled by the production default plan
+                "--dragon.gateway.default-plan.requests-per-minute=100000",
+                "--dragon.gateway.default-plan.tokens-per-minute=100000000",
+                "--dragon.gateway.default-plan.max-tokens-per-request=4096"),
                 health(ports.gatewayManagement(), "/actuator/health/readiness")));
         return list;
     }
