@@ -159,7 +159,7 @@ public final class Platform implements AutoCloseable {
             return jars;
         }
 
-        static Path jar(Path root, String module) {
+        public static Path jar(Path root, String module) {
             Path target = root.resolve(module).resolve("target");
             if (!Files.isDirectory(target)) {
                 return null;
@@ -175,7 +175,7 @@ public final class Platform implements AutoCloseable {
             }
         }
 
-        static boolean isFree(int port) {
+        public static boolean isFree(int port) {
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 s.setReuseAddress(true);
                 return true;

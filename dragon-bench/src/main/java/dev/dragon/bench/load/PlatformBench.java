@@ -28,6 +28,23 @@ public final class PlatformBench {
     private PlatformBench() {
     }
 
+    /**
+     * Copies the service jars into {@code dir}/{@code <module>}/target, so a rebuild during the run (Maven
+     * rewrites jars in place) cannot pull classes out from under the running services.
+     */
+    static Path snapshotJars(Path root, Path dir) throws IOException {
+        for (String module : List.of("gateway-service", "router-service", "expert-service", "cache-service",
+                "online-learning-service")) {
+            Path jar = Platform.Prerequisites.jar(root, module);
+            if (jar == null) {
+                throw new IllegalStateException(module + " is not built (./dragon build)");
+            }
+            Path target = Files.createDirectories(dir.resolve(module).resolve("target"));
+            Files.copy(jar, target.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return dir;
+    }
+
     static int requestsAt(int concurrency) {
         return Math.max(8, 2 * concurrency);
     }
@@ -61,7 +78,8 @@ public final class PlatformBench {
         String key = "sk-dragon-bench-" + Long.toHexString(System.nanoTime());
         PlatformPlan plan = new PlatformPlan(new Ports(PORT_OFFSET), bundle, key, "bench-signing-key");
         progress.note("starting the platform (logs in " + out.resolve("platform-logs") + ")");
-        try (Platform platform = Platform.start(plan, root, out.resolve("platform-run"), List.of(), 240, s -> { })) {
+        Path snapshot = snapshotJars(root, out.resolve("platform-run").resolve("jars"));
+        try (Platform platform = Platform.start(plan, snapshot, out.resolve("platform-run"), List.of(), 240, s -> { })) {
             String gateway = "http://127.0.0.1:" + plan.ports().gateway();
             String routerMetrics = "http://127.0.0.1:" + plan.ports().router() + "/actuator/prometheus";
             try (HttpTarget uncached = new HttpTarget("Dragon platform (gateway, 2 expert groups)", gateway, key, false)) {
