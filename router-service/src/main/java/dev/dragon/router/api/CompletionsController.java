@@ -6,9 +6,12 @@ import dev.dragon.contracts.openai.GenerationParameters;
 import dev.dragon.contracts.openai.OpenAiJson;
 import dev.dragon.contracts.openai.ViolationException;
 import dev.dragon.core.engine.LocalEngine;
+import dev.dragon.router.cache.CacheOutcome;
+import dev.dragon.router.config.RouterProperties;
 import dev.dragon.router.config.ServedModel;
 import dev.dragon.router.error.ErrorMapping;
 import dev.dragon.router.error.InvalidRequestException;
+import dev.dragon.router.scheduling.CachedGenerations;
 import dev.dragon.router.scheduling.GenerationScheduler;
 import dev.dragon.router.scheduling.PreparedGeneration;
 import dev.dragon.router.scheduling.RequestMapper;
@@ -34,31 +37,37 @@ import reactor.core.scheduler.Schedulers;
 @RestController
 public class CompletionsController {
 
+    private final CachedGenerations generations;
     private final GenerationScheduler scheduler;
     private final RequestMapper mapper;
     private final OpenAiJson json;
     private final EventStreams streams;
     private final TokenText tokenText;
     private final ServedModel model;
+    private final String defaultTenant;
 
-    public CompletionsController(GenerationScheduler scheduler, RequestMapper mapper, OpenAiJson json,
-                                 ErrorMapping errors, ServedModel model) {
-        this.scheduler = scheduler;
+    public CompletionsController(CachedGenerations generations, RequestMapper mapper, OpenAiJson json,
+                                 ErrorMapping errors, ServedModel model, RouterProperties properties) {
+        this.generations = generations;
+        this.scheduler = generations.scheduler();
         this.mapper = mapper;
         this.json = json;
         this.streams = new EventStreams(json, errors);
         this.tokenText = new TokenText(scheduler.engine().model().tokenizer());
         this.model = model;
+        this.defaultTenant = properties.tenant().defaultTenant();
     }
 
     @PostMapping("/v1/chat/completions")
     public Mono<Void> chat(@RequestBody(required = false) byte[] body, ServerWebExchange exchange) {
-        return generate(body, exchange, ChatCompletionRequest.class, mapper::chat, "chatcmpl-", ChatAssembly::new);
+        return generate(body, exchange, ChatCompletionRequest.class, mapper::chat, ResponseKeys.CHAT, "chatcmpl-",
+                ChatAssembly::new);
     }
 
     @PostMapping("/v1/completions")
     public Mono<Void> completions(@RequestBody(required = false) byte[] body, ServerWebExchange exchange) {
-        return generate(body, exchange, CompletionRequest.class, mapper::completion, "cmpl-", CompletionAssembly::new);
+        return generate(body, exchange, CompletionRequest.class, mapper::completion, ResponseKeys.COMPLETION,
+                "cmpl-", CompletionAssembly::new);
     }
 
     /** Builds the wire objects of one endpoint. */
@@ -71,39 +80,56 @@ public class CompletionsController {
     }
 
     private <R extends GenerationParameters> Mono<Void> generate(byte[] body, ServerWebExchange exchange, Class<R> type,
-            Function<R, PreparedGeneration> prepare, String idPrefix, AssemblyFactory assemblies) {
+            Function<R, PreparedGeneration> prepare, ResponseKeys.Start<R> keys, String idPrefix,
+            AssemblyFactory assemblies) {
         long created = System.currentTimeMillis() / 1000;
+        String requestId = RequestIdWebFilter.requestId(exchange);
+        String tenant = tenant(exchange);
+        exchange.getResponse().getHeaders().set(DragonHeaders.CACHE, CacheOutcome.BYPASS.header());  // until looked up
         return Mono.fromCallable(() -> {
                     R request = parse(body, type);
                     return new Accepted<>(request, prepare.apply(request));
                 })
                 .subscribeOn(Schedulers.parallel())
-                .flatMap(accepted -> {
-                    ServerHttpResponse response = exchange.getResponse();
-                    response.getHeaders().set(DragonHeaders.MODEL_VERSION, model.version());
-                    PreparedGeneration g = accepted.generation();
-                    String id = ResponseMeta.newId(idPrefix);
-                    Function<String, ResponseAssembly> assemble = adapter -> {
-                        response.getHeaders().set(DragonHeaders.ADAPTER_VERSION, adapter);
-                        return assemblies.create(new ResponseMeta(id, created, model.id(), model.fingerprint(adapter)),
-                                tokenText, g.sampling().logprobs(), g.includeExperts());
-                    };
-                    var events = scheduler.generate(RequestIdWebFilter.requestId(exchange), g);
-                    if (accepted.request().streaming()) {
-                        LocalEngine engine = scheduler.engine();
-                        var frames = streams.sse(events, () -> {
-                            HttpHeaders headers = response.getHeaders();
-                            headers.setContentType(MediaType.TEXT_EVENT_STREAM);
-                            headers.setCacheControl("no-cache");
-                            headers.set("X-Accel-Buffering", "no");
-                            return assemble.apply(engine.adapter().version());
-                        }, accepted.request().includeUsage());
-                        return response.writeAndFlushWith(frames.map(f -> Mono.just(
-                                response.bufferFactory().wrap(f.getBytes(StandardCharsets.UTF_8)))));
-                    }
-                    return streams.whole(events, c -> assemble.apply(c.adapterVersion()))
-                            .flatMap(whole -> writeJson(response, whole));
-                });
+                .flatMap(accepted -> generations.answer(requestId, tenant, accepted.generation(),
+                        ResponseKeys.of(keys, accepted.request(), accepted.generation(), tenant, model.version(),
+                                scheduler.engine().adapter().version()))
+                        .flatMap(answer -> respond(exchange, accepted, answer, idPrefix, created, assemblies)));
+    }
+
+    private <R extends GenerationParameters> Mono<Void> respond(ServerWebExchange exchange, Accepted<R> accepted,
+            CachedGenerations.Answer answer, String idPrefix, long created, AssemblyFactory assemblies) {
+        ServerHttpResponse response = exchange.getResponse();
+        response.getHeaders().set(DragonHeaders.MODEL_VERSION, model.version());
+        response.getHeaders().set(DragonHeaders.CACHE, answer.cache().header());
+        PreparedGeneration g = accepted.generation();
+        String id = ResponseMeta.newId(idPrefix);
+        Function<String, ResponseAssembly> assemble = adapter -> {
+            response.getHeaders().set(DragonHeaders.ADAPTER_VERSION, adapter);
+            return assemblies.create(new ResponseMeta(id, created, model.id(), model.fingerprint(adapter)),
+                    tokenText, g.sampling().logprobs(), g.includeExperts());
+        };
+        if (accepted.request().streaming()) {
+            LocalEngine engine = scheduler.engine();
+            var frames = streams.sse(answer.events(), () -> {
+                HttpHeaders headers = response.getHeaders();
+                headers.setContentType(MediaType.TEXT_EVENT_STREAM);
+                headers.setCacheControl("no-cache");
+                headers.set("X-Accel-Buffering", "no");
+                return assemble.apply(answer.adapterVersion() != null ? answer.adapterVersion()
+                        : engine.adapter().version());
+            }, accepted.request().includeUsage());
+            return response.writeAndFlushWith(frames.map(f -> Mono.just(
+                    response.bufferFactory().wrap(f.getBytes(StandardCharsets.UTF_8)))));
+        }
+        return streams.whole(answer.events(), c -> assemble.apply(c.adapterVersion()))
+                .flatMap(whole -> writeJson(response, whole));
+    }
+
+    /** The {@code x-dragon-tenant} header (set by the gateway), or the configured default tenant. */
+    private String tenant(ServerWebExchange exchange) {
+        String tenant = exchange.getRequest().getHeaders().getFirst(DragonHeaders.TENANT);
+        return tenant == null || tenant.isBlank() ? defaultTenant : tenant.strip();
     }
 
     private <R> R parse(byte[] body, Class<R> type) {

@@ -11,6 +11,8 @@ import dev.dragon.core.model.DragonModel;
 import dev.dragon.core.runtime.OrtRuntime;
 import dev.dragon.core.runtime.RuntimeOptions;
 import dev.dragon.router.cache.CacheClientProperties;
+import dev.dragon.router.cache.KvStateCacheClient;
+import dev.dragon.router.cache.ResponseCacheClient;
 import dev.dragon.router.discovery.DiscoveryProperties;
 import dev.dragon.router.dispatch.DispatchProperties;
 import dev.dragon.router.dispatch.RemoteExpertBackend;
@@ -18,6 +20,7 @@ import dev.dragon.router.error.ApiErrorHandler;
 import dev.dragon.router.error.ErrorMapping;
 import dev.dragon.router.metrics.EngineMetrics;
 import dev.dragon.router.metrics.RequestMetricsFilter;
+import dev.dragon.router.scheduling.CachedGenerations;
 import dev.dragon.router.scheduling.GenerationScheduler;
 import dev.dragon.router.scheduling.RequestMapper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -106,6 +109,13 @@ public class RouterConfiguration {
     @Bean
     GenerationScheduler generationScheduler(LocalEngine engine) {
         return new GenerationScheduler(engine, Schedulers.parallel());
+    }
+
+    /** Answers through the response and KV-state caches; stores run on the bounded-elastic scheduler. */
+    @Bean
+    CachedGenerations cachedGenerations(GenerationScheduler scheduler, ResponseCacheClient responseCacheClient,
+                                        KvStateCacheClient kvStateCacheClient) {
+        return new CachedGenerations(scheduler, responseCacheClient, kvStateCacheClient, Schedulers.boundedElastic());
     }
 
     @Bean

@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param discovery where expert-group replicas are found ({@code dragon.router.discovery.*}, see
  *                  {@link DiscoveryProperties})
  * @param cache     the cache-service clients ({@code dragon.router.cache.*}, see {@link CacheClientProperties})
+ * @param tenant    whose cache entries a request reads and writes
  */
 @Validated
 @ConfigurationProperties("dragon.router")
@@ -32,7 +33,12 @@ public record RouterProperties(@Valid @NotNull @DefaultValue Model model,
                                @Valid @NotNull @DefaultValue Api api,
                                @Valid @NotNull @DefaultValue DispatchProperties dispatch,
                                @Valid @NotNull @DefaultValue DiscoveryProperties discovery,
-                               @Valid @NotNull @DefaultValue CacheClientProperties cache) {
+                               @Valid @NotNull @DefaultValue CacheClientProperties cache,
+                               @Valid @NotNull @DefaultValue Tenant tenant) {
+
+    /** @param defaultTenant tenant of a request without an {@code x-dragon-tenant} header (cache keys) */
+    public record Tenant(@NotBlank @DefaultValue("default") String defaultTenant) {
+    }
 
     /**
      * @param bundlePath bundle directory (relative paths resolve against the working directory)

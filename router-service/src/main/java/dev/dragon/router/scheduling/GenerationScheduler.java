@@ -6,6 +6,7 @@ import dev.dragon.core.engine.ExpertUnavailableException;
 import dev.dragon.core.engine.GenerationHandle;
 import dev.dragon.core.engine.GenerationRequest;
 import dev.dragon.core.engine.LocalEngine;
+import dev.dragon.core.engine.PrefixCache;
 import dev.dragon.core.engine.QueueFullException;
 import dev.dragon.router.error.ExpertsUnavailableException;
 import dev.dragon.router.error.GenerationFailedException;
@@ -38,12 +39,20 @@ public final class GenerationScheduler {
 
     /** A cold stream: each subscription submits one generation with id {@code requestId}. */
     public Flux<TokenEvent> generate(String requestId, PreparedGeneration generation) {
+        return generate(requestId, generation, null);
+    }
+
+    /**
+     * As {@link #generate(String, PreparedGeneration)}, restoring and/or capturing the prompt prefix's KV state
+     * through {@code prefixCache} (null: prefill the whole prompt, capture nothing).
+     */
+    public Flux<TokenEvent> generate(String requestId, PreparedGeneration generation, PrefixCache prefixCache) {
         return Flux.defer(() -> {
             FluxTokenSink sink = new FluxTokenSink();
             GenerationHandle handle;
             try {
                 handle = engine.submit(new GenerationRequest(requestId, generation.promptIds(),
-                        generation.stopTokenIds(), generation.sampling(), generation.includeExperts(), sink));
+                        generation.stopTokenIds(), generation.sampling(), generation.includeExperts(), sink, prefixCache));
             } catch (EngineException e) {
                 return Flux.error(translate(e));
             }

@@ -7,14 +7,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
-/** A gRPC server on a loopback port for {@link InMemoryCacheService}, which a test can stop and start again on the same port. */
+/** A gRPC server on a loopback port for {@link ContractCacheService}, which a test can stop and start again on the same port. */
 final class CacheServer implements AutoCloseable {
 
-    final InMemoryCacheService service;
+    final ContractCacheService service;
     private int port;
     private Server server;
 
-    CacheServer(InMemoryCacheService service) {
+    CacheServer(ContractCacheService service) {
         this.service = service;
         start();
     }

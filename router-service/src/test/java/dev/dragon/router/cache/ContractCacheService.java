@@ -16,29 +16,25 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real implementation of the {@code CacheService} contract that keeps entries in memory, for testing
- * the router's clients over a real gRPC server (the router never depends on cache-service itself). Keys
- * include the tenant and versions as cache-service's do; {@link #stall} makes it answer late.
+ * A real implementation of the {@code CacheService} contract over {@link CacheEntries} (in memory, or a real
+ * Redis server), for testing the router over a real gRPC server (the router never depends on cache-service
+ * itself). Keys include the tenant and versions as cache-service's do; a storage failure (Redis gone) is
+ * answered UNAVAILABLE, as cache-service answers it; {@link #stall} makes it answer late.
  */
-final class InMemoryCacheService extends CacheServiceGrpc.CacheServiceImplBase {
+final class ContractCacheService extends CacheServiceGrpc.CacheServiceImplBase {
 
-    private record KvEntry(int tokens, byte[] data) {
-    }
-
-    private final Map<List<Object>, CachedResponse> responses = new ConcurrentHashMap<>();
-    private final Map<List<Object>, KvEntry> states = new ConcurrentHashMap<>();
+    private final CacheEntries entries;
     private final int chunkBytes;
     final AtomicInteger calls = new AtomicInteger();
     private volatile CountDownLatch stall = new CountDownLatch(0);
 
-    InMemoryCacheService(int chunkBytes) {
+    ContractCacheService(CacheEntries entries, int chunkBytes) {
+        this.entries = entries;
         this.chunkBytes = chunkBytes;
     }
 
@@ -65,50 +61,74 @@ final class InMemoryCacheService extends CacheServiceGrpc.CacheServiceImplBase {
         return List.of(tenant, model, gating, hash);
     }
 
+    /** Runs {@code call}; a storage failure becomes UNAVAILABLE. */
+    private static void guarded(StreamObserver<?> out, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            out.onError(Status.UNAVAILABLE.withDescription("storage: " + e.getMessage()).asRuntimeException());
+        }
+    }
+
     @Override
     public void getResponse(ResponseLookup request, StreamObserver<ResponseLookupResult> out) {
         arrive();
-        CachedResponse entry = responses.get(List.of(request.getTenant(), request.getModelVersion(),
-                request.getAdapterVersion(), request.getKey()));
-        ResponseLookupResult.Builder result = ResponseLookupResult.newBuilder().setSchemaVersion(1).setFound(entry != null);
-        if (entry != null) {
-            result.setEntry(entry);
-        }
-        out.onNext(result.build());
-        out.onCompleted();
+        guarded(out, () -> {
+            CachedResponse entry = entries.response(List.of(request.getTenant(), request.getModelVersion(),
+                    request.getAdapterVersion(), request.getKey()));
+            ResponseLookupResult.Builder result = ResponseLookupResult.newBuilder().setSchemaVersion(1)
+                    .setFound(entry != null);
+            if (entry != null) {
+                result.setEntry(entry);
+            }
+            out.onNext(result.build());
+            out.onCompleted();
+        });
     }
 
     @Override
     public void putResponse(ResponseStore request, StreamObserver<StoreResult> out) {
         arrive();
-        responses.put(List.of(request.getTenant(), request.getModelVersion(), request.getAdapterVersion(),
-                request.getKey()), request.getEntry());
-        out.onNext(StoreResult.newBuilder().setSchemaVersion(1).setOutcome(StoreResult.Outcome.STORED)
-                .setBytes(request.getEntry().getSerializedSize()).build());
-        out.onCompleted();
+        guarded(out, () -> {
+            entries.putResponse(List.of(request.getTenant(), request.getModelVersion(), request.getAdapterVersion(),
+                    request.getKey()), request.getEntry());
+            out.onNext(StoreResult.newBuilder().setSchemaVersion(1).setOutcome(StoreResult.Outcome.STORED)
+                    .setBytes(request.getEntry().getSerializedSize()).build());
+            out.onCompleted();
+        });
     }
 
     @Override
     public void findLongestPrefix(PrefixLookup request, StreamObserver<PrefixLookupResult> out) {
         arrive();
-        PrefixLookupResult.Builder result = PrefixLookupResult.newBuilder().setSchemaVersion(1);
-        for (int i = request.getPrefixHashesCount() - 1; i >= 0; i--) {
-            KvEntry e = states.get(kvKey(request.getTenant(), request.getModel(), request.getGatingVersion(),
-                    request.getPrefixHashes(i)));
-            if (e != null) {
-                result.setFound(true).setIndex(i).setPrefixHash(request.getPrefixHashes(i)).setTokenCount(e.tokens());
-                break;
+        guarded(out, () -> {
+            PrefixLookupResult.Builder result = PrefixLookupResult.newBuilder().setSchemaVersion(1);
+            for (int i = request.getPrefixHashesCount() - 1; i >= 0; i--) {
+                CacheEntries.KvEntry e = entries.state(kvKey(request.getTenant(), request.getModel(),
+                        request.getGatingVersion(), request.getPrefixHashes(i)));
+                if (e != null) {
+                    result.setFound(true).setIndex(i).setPrefixHash(request.getPrefixHashes(i)).setTokenCount(e.tokens());
+                    break;
+                }
             }
-        }
-        out.onNext(result.build());
-        out.onCompleted();
+            out.onNext(result.build());
+            out.onCompleted();
+        });
     }
 
     @Override
     public void getKvState(KvStateLookup request, StreamObserver<KvStatePart> out) {
         arrive();
         var k = request.getKey();
-        KvEntry e = states.get(kvKey(k.getTenant(), k.getModel(), k.getGatingVersion(), k.getPrefixHash()));
+        CacheEntries.KvEntry e;
+        try {
+            e = entries.state(kvKey(k.getTenant(), k.getModel(), k.getGatingVersion(), k.getPrefixHash()));
+        } catch (RuntimeException failure) {
+            guarded(out, () -> {
+                throw failure;
+            });
+            return;
+        }
         KvStateHeader.Builder header = KvStateHeader.newBuilder().setSchemaVersion(1).setKey(k).setFound(e != null);
         if (e == null) {
             out.onNext(KvStatePart.newBuilder().setSchemaVersion(1).setHeader(header).build());
@@ -154,11 +174,13 @@ final class InMemoryCacheService extends CacheServiceGrpc.CacheServiceImplBase {
                     return;
                 }
                 var k = header.getKey();
-                states.put(kvKey(k.getTenant(), k.getModel(), k.getGatingVersion(), k.getPrefixHash()),
-                        new KvEntry(header.getTokenCount(), data.toByteArray()));
-                out.onNext(StoreResult.newBuilder().setSchemaVersion(1).setOutcome(StoreResult.Outcome.STORED)
-                        .setBytes(data.size()).build());
-                out.onCompleted();
+                guarded(out, () -> {
+                    entries.putState(kvKey(k.getTenant(), k.getModel(), k.getGatingVersion(), k.getPrefixHash()),
+                            new CacheEntries.KvEntry(header.getTokenCount(), data.toByteArray()));
+                    out.onNext(StoreResult.newBuilder().setSchemaVersion(1).setOutcome(StoreResult.Outcome.STORED)
+                            .setBytes(data.size()).build());
+                    out.onCompleted();
+                });
             }
         };
     }

@@ -50,7 +50,7 @@ class KvStateCacheClientIT {
     private static ChatTemplate chat;
     private static String modelVersion;
 
-    private final CacheServer server = new CacheServer(new InMemoryCacheService(64 * 1024));
+    private final CacheServer server = new CacheServer(new ContractCacheService(CacheEntries.inMemory(), 64 * 1024));
     private final ClientFixture clients = new ClientFixture();
     private final CacheClientProperties settings = ClientFixture.settings(server.target(), Duration.ofSeconds(5));
 

@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The router's response-cache client against a real gRPC server implementing the CacheService contract
- * ({@link InMemoryCacheService}): hits and misses, and a bypass (never an error) while the server is gone
+ * ({@link ContractCacheService} over memory): hits and misses, and a bypass (never an error) while the server is gone
  * or stalled, resuming by itself when it is back.
  */
 class ResponseCacheClientIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final CacheServer server = new CacheServer(new InMemoryCacheService(64 * 1024));
+    private final CacheServer server = new CacheServer(new ContractCacheService(CacheEntries.inMemory(), 64 * 1024));
     private final ClientFixture clients = new ClientFixture();
     private final CacheClientProperties settings = ClientFixture.settings(server.target(), Duration.ofSeconds(5));
 

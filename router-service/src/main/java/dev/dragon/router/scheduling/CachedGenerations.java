@@ -1,0 +1,124 @@
+package dev.dragon.router.scheduling;
+
+import dev.dragon.contracts.v1.CachedResponse;
+import dev.dragon.core.engine.PrefixCache;
+import dev.dragon.core.kv.KvState;
+import dev.dragon.router.cache.CacheLookup;
+import dev.dragon.router.cache.CacheOutcome;
+import dev.dragon.router.cache.KvPrefix;
+import dev.dragon.router.cache.KvStateCacheClient;
+import dev.dragon.router.cache.ResponseCacheClient;
+import dev.dragon.router.cache.ResponseCacheKey;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Answers a request through both caches. The response cache first: a hit is the stored generation replayed;
+ * otherwise the engine generates, with the KV-state cache restoring the longest stored prefix of the prompt
+ * (only the rest is prefilled) and capturing the state at the longest block-aligned prefix not yet stored.
+ * A complete, deterministic answer is stored after it finished, under the key it was looked up with, if the
+ * adapter version it was generated with is still the key's. Stores run on {@code background}, never delaying
+ * or failing the answer; any cache failure is a bypass (the clients never fail their Monos).
+ */
+public final class CachedGenerations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CachedGenerations.class);
+
+    /**
+     * One request's answer.
+     *
+     * @param cache          the response cache's outcome ({@code x-dragon-cache})
+     * @param events         the generation's events, cold: subscribing generates (or replays)
+     * @param adapterVersion the adapter version a replayed answer was generated with; null for a fresh one
+     */
+    public record Answer(CacheOutcome cache, Flux<TokenEvent> events, String adapterVersion) {
+    }
+
+    private final GenerationScheduler scheduler;
+    private final ResponseCacheClient responses;
+    private final KvStateCacheClient states;
+    private final Scheduler background;
+
+    public CachedGenerations(GenerationScheduler scheduler, ResponseCacheClient responses, KvStateCacheClient states,
+                             Scheduler background) {
+        this.scheduler = scheduler;
+        this.responses = responses;
+        this.states = states;
+        this.background = background;
+    }
+
+    public GenerationScheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * @param tenant whose entries are read and written
+     * @param key    the response-cache key when the request is eligible ({@code ResponseCachePolicy}); empty:
+     *               a bypass, nothing stored
+     */
+    public Mono<Answer> answer(String requestId, String tenant, PreparedGeneration generation,
+                               Optional<ResponseCacheKey> key) {
+        Mono<CacheLookup<CachedResponse>> lookup = key.map(responses::lookup)
+                .orElseGet(() -> Mono.fromSupplier(responses::skip))
+                .onErrorResume(e -> Mono.just(CacheLookup.bypass()));
+        return lookup.map(found -> {
+            Optional<RecordedGeneration> hit = found.value()
+                    .flatMap(entry -> RecordedGeneration.decode(entry.getBody().toByteArray(), entry.getContentType()));
+            if (hit.isPresent()) {
+                return new Answer(CacheOutcome.HIT, hit.get().replay(requestId), hit.get().completion().adapterVersion());
+            }
+            Flux<TokenEvent> fresh = generate(requestId, tenant, generation);
+            CacheOutcome outcome = found.isHit() ? CacheOutcome.MISS : found.outcome();   // unreadable entry: a miss
+            return new Answer(outcome, key.map(k -> recorded(fresh, k)).orElse(fresh), null);
+        });
+    }
+
+    /** Generates with the longest stored prompt prefix restored, capturing the longest one not yet stored. */
+    private Flux<TokenEvent> generate(String requestId, String tenant, PreparedGeneration generation) {
+        int[] prompt = generation.promptIds();
+        return states.lookup(tenant, prompt)
+                .onErrorResume(e -> Mono.just(CacheLookup.bypass()))
+                .flatMapMany(found -> scheduler.generate(requestId, generation,
+                        prefixCache(found.value(), states.capturePoint(prompt.length),
+                                state -> storeState(tenant, prompt, state))));
+    }
+
+    /** Null when there is nothing to restore or capture. */
+    static PrefixCache prefixCache(Optional<KvPrefix> restore, int capturePoint, Consumer<KvState> store) {
+        int restored = restore.map(KvPrefix::tokens).orElse(0);
+        boolean capture = capturePoint > restored;
+        if (restore.isEmpty() && !capture) {
+            return null;
+        }
+        return new PrefixCache(restore.map(KvPrefix::state).orElse(null), restored, capture ? capturePoint : 0,
+                capture ? store : null);
+    }
+
+    /** Called on the engine thread: only hands the state off. */
+    private void storeState(String tenant, int[] prompt, KvState state) {
+        Mono.defer(() -> states.store(tenant, prompt, Math.toIntExact(state.nextPosition()), state))
+                .subscribeOn(background)
+                .subscribe(stored -> LOG.debug("KV state of a {}-token prefix stored: {}", state.nextPosition(), stored),
+                        e -> LOG.debug("KV state not stored: {}", e.toString()));
+    }
+
+    /** {@code fresh}, recording its events; a complete answer is stored once it ended. */
+    private Flux<TokenEvent> recorded(Flux<TokenEvent> fresh, ResponseCacheKey key) {
+        return Flux.defer(() -> {
+            RecordedGeneration.Recorder recorder = new RecordedGeneration.Recorder();
+            return fresh.doOnNext(recorder::add)
+                    .doOnComplete(() -> recorder.finished()
+                            .filter(r -> r.completion().adapterVersion().equals(key.adapterVersion()))
+                            .ifPresent(r -> Mono.fromCallable(r::encode)
+                                    .flatMap(body -> responses.store(key, body, RecordedGeneration.CONTENT_TYPE))
+                                    .subscribeOn(background)
+                                    .subscribe(stored -> LOG.debug("response stored: {}", stored),
+                                            e -> LOG.debug("response not stored: {}", e.toString()))));
+        });
+    }
+}
