@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /** A plain HTTP/1.1 client for the router's API on a local port, with JSON and SSE helpers. */
@@ -36,6 +37,12 @@ public final class ApiClient {
             b.headers(headers);
         }
         return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A streamed response, read line by line as it arrives (the lines of an SSE body). */
+    public HttpResponse<Stream<String>> postLines(String path, String body) {
+        return join(http.sendAsync(request(path).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofLines()));
     }
 
     public HttpResponse<String> get(String path) {
