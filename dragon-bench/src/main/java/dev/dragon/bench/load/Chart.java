@@ -30,7 +30,7 @@ final class Chart {
         int[] levels = rows.stream().mapToInt(LoadRunner.Summary::concurrency).distinct().sorted().toArray();
         double max = rows.stream().mapToDouble(LoadRunner.Summary::tokensPerSecond).max().orElse(1);
 
-        int w = 900;
+        int w = 1000;
         int h = 480;
         int left = 70;
         int bottom = 60;
@@ -45,7 +45,7 @@ final class Chart {
         g.drawString("Decode throughput (completion tokens/s) by concurrent streams", left, 28);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         int plotH = h - top - bottom;
-        int plotW = w - left - 220;
+        int plotW = w - left - 300;
         g.setStroke(new BasicStroke(1));
         for (int i = 0; i <= 4; i++) {
             int y = top + plotH - plotH * i / 4;

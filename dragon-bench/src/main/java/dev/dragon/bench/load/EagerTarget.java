@@ -64,7 +64,7 @@ final class EagerTarget implements Target {
 
     @Override
     public String name() {
-        return "PyTorch eager (model-tools)";
+        return "PyTorch eager";
     }
 
     @Override

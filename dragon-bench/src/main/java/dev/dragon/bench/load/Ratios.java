@@ -16,7 +16,7 @@ final class Ratios {
         Map<String, Double> ratios = new LinkedHashMap<>();
         for (int c : PlatformBench.CONCURRENCY) {
             Double local = tps(rows, "LocalEngine", c);
-            Double platform = tps(rows, "Dragon platform (gateway", c);
+            Double platform = tps(rows, "platform (gateway", c);
             if (local != null && platform != null) {
                 ratios.put("platform_over_local@" + c, platform / local);
             }
@@ -25,7 +25,7 @@ final class Ratios {
         if (eager != null) {
             for (int c : PlatformBench.CONCURRENCY) {
                 Double local = tps(rows, "LocalEngine", c);
-                Double platform = tps(rows, "Dragon platform (gateway", c);
+                Double platform = tps(rows, "platform (gateway", c);
                 if (local != null) {
                     ratios.put("local@" + c + "_over_eager@1", local / eager);
                 }
