@@ -11,14 +11,18 @@ import dev.dragon.router.config.RouterProperties;
 import dev.dragon.router.config.ServedModel;
 import dev.dragon.router.error.ErrorMapping;
 import dev.dragon.router.error.InvalidRequestException;
+import dev.dragon.router.events.EventPublisher;
 import dev.dragon.router.scheduling.CachedGenerations;
 import dev.dragon.router.scheduling.GenerationScheduler;
 import dev.dragon.router.scheduling.PreparedGeneration;
 import dev.dragon.router.scheduling.RequestMapper;
+import dev.dragon.router.scheduling.TokenEvent;
 import dev.dragon.support.web.DragonHeaders;
 import dev.dragon.support.web.RequestIdWebFilter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.function.Function;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -26,6 +30,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -45,9 +50,12 @@ public class CompletionsController {
     private final TokenText tokenText;
     private final ServedModel model;
     private final String defaultTenant;
+    private final Interactions interactions;
 
+    /** @param events publishes one interaction per completed request, when the events package provides it */
     public CompletionsController(CachedGenerations generations, RequestMapper mapper, OpenAiJson json,
-                                 ErrorMapping errors, ServedModel model, RouterProperties properties) {
+                                 ErrorMapping errors, ServedModel model, RouterProperties properties,
+                                 ObjectProvider<EventPublisher> events) {
         this.generations = generations;
         this.scheduler = generations.scheduler();
         this.mapper = mapper;
@@ -56,6 +64,7 @@ public class CompletionsController {
         this.tokenText = new TokenText(scheduler.engine().model().tokenizer());
         this.model = model;
         this.defaultTenant = properties.tenant().defaultTenant();
+        this.interactions = new Interactions(events.getIfAvailable(), model, Clock.systemUTC());
     }
 
     @PostMapping("/v1/chat/completions")
@@ -79,31 +88,37 @@ public class CompletionsController {
     private record Accepted<R extends GenerationParameters>(R request, PreparedGeneration generation) {
     }
 
+    /** Who asked and when: what every response object and the interaction event of a request repeat. */
+    private record Call(String requestId, String tenant, long acceptedAtMillis, String idPrefix) {
+    }
+
     private <R extends GenerationParameters> Mono<Void> generate(byte[] body, ServerWebExchange exchange, Class<R> type,
             Function<R, PreparedGeneration> prepare, ResponseKeys.Start<R> keys, String idPrefix,
             AssemblyFactory assemblies) {
-        long created = System.currentTimeMillis() / 1000;
-        String requestId = RequestIdWebFilter.requestId(exchange);
-        String tenant = tenant(exchange);
+        Call call = new Call(RequestIdWebFilter.requestId(exchange), tenant(exchange), System.currentTimeMillis(),
+                idPrefix);
         exchange.getResponse().getHeaders().set(DragonHeaders.CACHE, CacheOutcome.BYPASS.header());  // until looked up
         return Mono.fromCallable(() -> {
                     R request = parse(body, type);
                     return new Accepted<>(request, prepare.apply(request));
                 })
                 .subscribeOn(Schedulers.parallel())
-                .flatMap(accepted -> generations.answer(requestId, tenant, accepted.generation(),
-                        ResponseKeys.of(keys, accepted.request(), accepted.generation(), tenant, model.version(),
+                .flatMap(accepted -> generations.answer(call.requestId(), call.tenant(), accepted.generation(),
+                        ResponseKeys.of(keys, accepted.request(), accepted.generation(), call.tenant(), model.version(),
                                 scheduler.engine().adapter().version()))
-                        .flatMap(answer -> respond(exchange, accepted, answer, idPrefix, created, assemblies)));
+                        .flatMap(answer -> respond(exchange, call, accepted, answer, assemblies)));
     }
 
-    private <R extends GenerationParameters> Mono<Void> respond(ServerWebExchange exchange, Accepted<R> accepted,
-            CachedGenerations.Answer answer, String idPrefix, long created, AssemblyFactory assemblies) {
+    private <R extends GenerationParameters> Mono<Void> respond(ServerWebExchange exchange, Call call,
+            Accepted<R> accepted, CachedGenerations.Answer answer, AssemblyFactory assemblies) {
         ServerHttpResponse response = exchange.getResponse();
         response.getHeaders().set(DragonHeaders.MODEL_VERSION, model.version());
         response.getHeaders().set(DragonHeaders.CACHE, answer.cache().header());
         PreparedGeneration g = accepted.generation();
-        String id = ResponseMeta.newId(idPrefix);
+        String id = ResponseMeta.newId(call.idPrefix());
+        long created = call.acceptedAtMillis() / 1000;
+        Flux<TokenEvent> events = interactions.observe(answer.events(), id, call.requestId(), call.tenant(),
+                g.promptIds(), call.acceptedAtMillis());
         Function<String, ResponseAssembly> assemble = adapter -> {
             response.getHeaders().set(DragonHeaders.ADAPTER_VERSION, adapter);
             return assemblies.create(new ResponseMeta(id, created, model.id(), model.fingerprint(adapter)),
@@ -111,7 +126,7 @@ public class CompletionsController {
         };
         if (accepted.request().streaming()) {
             LocalEngine engine = scheduler.engine();
-            var frames = streams.sse(answer.events(), () -> {
+            var frames = streams.sse(events, () -> {
                 HttpHeaders headers = response.getHeaders();
                 headers.setContentType(MediaType.TEXT_EVENT_STREAM);
                 headers.setCacheControl("no-cache");
@@ -122,7 +137,7 @@ public class CompletionsController {
             return response.writeAndFlushWith(frames.map(f -> Mono.just(
                     response.bufferFactory().wrap(f.getBytes(StandardCharsets.UTF_8)))));
         }
-        return streams.whole(answer.events(), c -> assemble.apply(c.adapterVersion()))
+        return streams.whole(events, c -> assemble.apply(c.adapterVersion()))
                 .flatMap(whole -> writeJson(response, whole));
     }
 

@@ -10,12 +10,14 @@ import dev.dragon.core.gating.GatingPolicy;
 import dev.dragon.core.model.DragonModel;
 import dev.dragon.core.runtime.OrtRuntime;
 import dev.dragon.core.runtime.RuntimeOptions;
+import dev.dragon.router.adapters.AdaptersProperties;
 import dev.dragon.router.cache.CacheClientProperties;
 import dev.dragon.router.cache.KvStateCacheClient;
 import dev.dragon.router.cache.ResponseCacheClient;
 import dev.dragon.router.discovery.DiscoveryProperties;
 import dev.dragon.router.dispatch.DispatchProperties;
 import dev.dragon.router.dispatch.RemoteExpertBackend;
+import dev.dragon.router.events.EventsProperties;
 import dev.dragon.router.error.ApiErrorHandler;
 import dev.dragon.router.error.ErrorMapping;
 import dev.dragon.router.metrics.EngineMetrics;
@@ -148,7 +150,7 @@ public class RouterConfiguration {
 
     /**
      * Binds the router's one properties record and exposes its nested records to the package configurations
-     * that read them (dispatch, discovery, cache clients).
+     * that read them (dispatch, discovery, cache clients, events, adapters).
      */
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(RouterProperties.class)
@@ -167,6 +169,16 @@ public class RouterConfiguration {
         @Bean
         CacheClientProperties cacheClientProperties(RouterProperties properties) {
             return properties.cache();
+        }
+
+        @Bean
+        EventsProperties eventsProperties(RouterProperties properties) {
+            return properties.events();
+        }
+
+        @Bean
+        AdaptersProperties adaptersProperties(RouterProperties properties) {
+            return properties.adapters();
         }
     }
 

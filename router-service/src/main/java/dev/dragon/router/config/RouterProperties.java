@@ -1,8 +1,10 @@
 package dev.dragon.router.config;
 
+import dev.dragon.router.adapters.AdaptersProperties;
 import dev.dragon.router.cache.CacheClientProperties;
 import dev.dragon.router.discovery.DiscoveryProperties;
 import dev.dragon.router.dispatch.DispatchProperties;
+import dev.dragon.router.events.EventsProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.Max;
@@ -24,6 +26,9 @@ import org.springframework.validation.annotation.Validated;
  * @param discovery where expert-group replicas are found ({@code dragon.router.discovery.*}, see
  *                  {@link DiscoveryProperties})
  * @param cache     the cache-service clients ({@code dragon.router.cache.*}, see {@link CacheClientProperties})
+ * @param events    interaction and feedback events ({@code dragon.router.events.*}, see {@link EventsProperties})
+ * @param adapters  adapter versions followed from Kafka ({@code dragon.router.adapters.*}, see
+ *                  {@link AdaptersProperties})
  * @param tenant    whose cache entries a request reads and writes
  */
 @Validated
@@ -34,6 +39,8 @@ public record RouterProperties(@Valid @NotNull @DefaultValue Model model,
                                @Valid @NotNull @DefaultValue DispatchProperties dispatch,
                                @Valid @NotNull @DefaultValue DiscoveryProperties discovery,
                                @Valid @NotNull @DefaultValue CacheClientProperties cache,
+                               @Valid @NotNull @DefaultValue EventsProperties events,
+                               @Valid @NotNull @DefaultValue AdaptersProperties adapters,
                                @Valid @NotNull @DefaultValue Tenant tenant) {
 
     /** @param defaultTenant tenant of a request without an {@code x-dragon-tenant} header (cache keys) */
