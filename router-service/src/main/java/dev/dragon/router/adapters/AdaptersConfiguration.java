@@ -12,34 +12,24 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 
 /**
  * The {@code adapterSubscriber} bean: follows {@code dragon.adapters} and swaps the live version into the
- * router's {@link LocalEngine}. Settings come from an {@link AdaptersProperties} bean when one exists (the
- * router's properties record exposes its nested {@code adapters}), else are bound from
- * {@code dragon.router.adapters.*} directly.
+ * router's {@link LocalEngine}, configured by the {@link AdaptersProperties} bean (the router's properties record
+ * exposes its nested {@code adapters}).
  */
 @Configuration(proxyBeanMethods = false)
 public class AdaptersConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdaptersConfiguration.class);
-    private static final String PREFIX = "dragon.router.adapters";
     private static final String DEV_SIGNING_KEY = "local-dev-only-signing-key";
 
-    static AdaptersProperties settings(ObjectProvider<AdaptersProperties> provided, Environment environment) {
-        return provided.getIfAvailable(() -> Binder.get(environment).bindOrCreate(PREFIX, AdaptersProperties.class));
-    }
-
     @Bean
-    AdapterSubscriber adapterSubscriber(ObjectProvider<AdaptersProperties> provided, Environment environment,
-                                        ModelBundle bundle, LocalEngine engine, MeterRegistry registry) {
-        AdaptersProperties settings = settings(provided, environment);
+    AdapterSubscriber adapterSubscriber(AdaptersProperties settings, ModelBundle bundle, LocalEngine engine,
+                                        MeterRegistry registry) {
         if (settings.enabled() && DEV_SIGNING_KEY.equals(settings.signingKey())) {
             LOG.warn("verifying adapter versions with the local development key; set dragon.router.adapters.signing-key");
         }

@@ -10,32 +10,22 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * The router's event beans: {@code eventPublisher} ({@link EventPublisher}) and the {@code POST /v1/feedback}
- * controller. Settings come from an {@link EventsProperties} bean when one exists (the router's properties record
- * exposes its nested {@code events}), else are bound from {@code dragon.router.events.*} directly.
+ * controller, configured by the {@link EventsProperties} bean (the router's properties record exposes its nested
+ * {@code events}).
  */
 @Configuration(proxyBeanMethods = false)
 public class EventsConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsConfiguration.class);
-    private static final String PREFIX = "dragon.router.events";
-
-    static EventsProperties settings(ObjectProvider<EventsProperties> provided, Environment environment) {
-        return provided.getIfAvailable(() -> Binder.get(environment).bindOrCreate(PREFIX, EventsProperties.class));
-    }
-
     @Bean
-    EventPublisher eventPublisher(ObjectProvider<EventsProperties> provided, Environment environment,
-                                  MeterRegistry registry) {
-        EventsProperties settings = settings(provided, environment);
+    EventPublisher eventPublisher(EventsProperties settings, MeterRegistry registry) {
         LOG.info("events to Kafka at {}: {} (buffer of {} events; topics {}, {})", settings.bootstrapServers(),
                 settings.enabled() ? "enabled" : "disabled", settings.bufferSize(), settings.topics().interactions(),
                 settings.topics().feedback());
@@ -44,9 +34,9 @@ public class EventsConfiguration {
 
     @Bean
     FeedbackController feedbackController(EventPublisher eventPublisher, ObjectProvider<OpenAiJson> json,
-                                          ObjectProvider<EventsProperties> provided, Environment environment) {
+                                          EventsProperties settings) {
         return new FeedbackController(eventPublisher, json.getIfAvailable(OpenAiJson::new),
-                settings(provided, environment).maxCorrectionChars());
+                settings.maxCorrectionChars());
     }
 
     /** An idempotent producer (acks=all) that gives up on a record after 30 s; the publisher resends it. */
