@@ -1,5 +1,11 @@
 package dev.dragon.contracts.openai;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +66,7 @@ public final class OpenAiJson {
             throw new ViolationException(new Violation(null,
                     "The request body is empty; expected a JSON object.", null));
         }
+        requireStrictUtf8(body);
         // The parser stays open until the failure is described: its current token says what was sent.
         JsonParser parser = mapper.createParser(body);
         try {
@@ -77,6 +84,22 @@ public final class OpenAiJson {
             throw new ViolationException(describe(e), e);
         } finally {
             parser.close();
+        }
+    }
+
+    /**
+     * Refuses bytes that are not well-formed UTF-8, overlong forms included: Jackson's reader decodes an
+     * overlong {@code C0 AF} as {@code /}, the classic way to smuggle a character past byte-level filters.
+     */
+    private static void requireStrictUtf8(byte[] body) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body);
+        try {
+            decoder.decode(in);
+        } catch (CharacterCodingException e) {
+            throw new ViolationException(new Violation(null, "We could not parse the JSON body of your request: "
+                    + "it is not valid UTF-8 (byte offset " + in.position() + ").", null));
         }
     }
 

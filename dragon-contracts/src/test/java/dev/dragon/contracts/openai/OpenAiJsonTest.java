@@ -38,6 +38,23 @@ class OpenAiJsonTest {
         assertThat(r.dragonOrDefault().cacheAllowed()).isFalse();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"C0AF, overlong '/'", "E080AF, overlong '/' in three bytes", "FF, never valid", "C328, bad continuation",
+            "EDA080, a surrogate", "E282, truncated"})
+    void read_refusesInvalidUtf8_overlongFormsIncluded(String hex, String what) {
+        byte[] head = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"ab".getBytes(StandardCharsets.UTF_8);
+        byte[] bad = java.util.HexFormat.of().parseHex(hex);
+        byte[] tail = "cd\"}]}".getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + bad.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(bad, 0, body, head.length, bad.length);
+        System.arraycopy(tail, 0, body, head.length + bad.length, tail.length);
+
+        assertThatThrownBy(() -> json.read(body, ChatCompletionRequest.class)).as(what)
+                .isInstanceOfSatisfying(ViolationException.class, e -> assertThat(e.violation().message())
+                        .contains("not valid UTF-8").contains("byte offset " + head.length));
+    }
+
     @Test
     void read_acceptsStopAsAnArray_andNullsAsAbsent() {
         CompletionRequest r = read("""
