@@ -169,6 +169,21 @@ class SecurityIT {
     }
 
     @Test
+    void feedbackForAnUnknownResponseId_isDroppedByTheLearner() {
+        String learner = stack.base("learner");
+        String metric = "dragon_learner_feedback_dropped_total";
+        String reason = "reason=\"unknown_response\"";
+        double before = Prometheus.sum(Prometheus.scrape(learner), metric, reason).orElse(0);
+        String unknown = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        HttpResponse<String> fb = post("/v1/feedback", keyB, Map.of("response_id", unknown, "rating", 1));
+        assertThat(fb.statusCode()).as(fb.body()).isEqualTo(202);
+        // the learner holds feedback up to feedback-wait (30 s) for its interaction, then drops it as unknown
+        Awaitility.await().atMost(150, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(Prometheus.sum(Prometheus.scrape(learner), metric, reason).orElse(0))
+                        .as("feedback dropped as unknown_response").isGreaterThan(before));
+    }
+
+    @Test
     void adminApi_refusesTenantKeys_andNoCredential() {
         for (String credential : new String[] {keyA, null, "dgn_000000000000_forged"}) {
             HttpResponse<String> r = stack.admin().send("GET", "/admin/tenants", null, credential);
