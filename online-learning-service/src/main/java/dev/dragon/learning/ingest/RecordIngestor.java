@@ -5,6 +5,7 @@ import dev.dragon.contracts.events.InteractionEvent;
 import dev.dragon.learning.metrics.LearnerMetrics;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +98,13 @@ public final class RecordIngestor {
     }
 
     private void use(FeedbackJoiner.Joined j, long nowNanos) {
+        if (!Objects.equals(j.interaction().tenant(), j.feedback().tenant())) {
+            // a tenant may rate or correct only its own answers: another tenant's prompt must not train on it
+            LOG.warn("feedback {} from tenant {} for a response of another tenant: dropped",
+                    j.feedback().feedbackId(), j.feedback().tenant());
+            drop(new FeedbackJoiner.Dropped(j.feedback(), j.feedbackRef(), "tenant_mismatch"));
+            return;
+        }
         ExampleBuilder.Built built;
         try {
             built = builder.build(j.interaction(), j.feedback(), j.feedbackRef());
