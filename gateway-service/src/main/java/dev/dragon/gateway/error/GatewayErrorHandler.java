@@ -91,9 +91,24 @@ public final class GatewayErrorHandler implements WebExceptionHandler, Ordered {
         if (failure instanceof ResponseStatusException s) {
             return fromStatus(exchange, s.getStatusCode(), s);
         }
+        if (causedByIo(failure)) {
+            // the router went away after the request was written (not retried: it may have started generating)
+            faults.warn("router-service connection failed mid-request: {}", failure.toString());
+            return reply(HttpStatus.BAD_GATEWAY, "server_error", "upstream_error",
+                    "router-service closed the connection before answering; retry.", null);
+        }
         log.error("unexpected failure", failure);
         return reply(HttpStatus.INTERNAL_SERVER_ERROR, "server_error", "internal_error",
                 "The gateway failed to process the request.", null);
+    }
+
+    private static boolean causedByIo(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Reply known(GatewayException g) {

@@ -8,7 +8,7 @@ import org.springframework.http.HttpStatus;
  */
 public abstract sealed class GatewayException extends RuntimeException
         permits AuthenticationFailedException, ModelNotAllowedException, InvalidRequestException,
-        PayloadTooLargeException, RateLimitedException, UpstreamUnavailableException, AdminRequestException {
+        PayloadTooLargeException, UnsupportedMediaTypeException, RateLimitedException, UpstreamUnavailableException, AdminRequestException {
 
     private static final long serialVersionUID = 1L;
 

@@ -15,6 +15,7 @@ import dev.dragon.gateway.auth.TenantPlan;
 import dev.dragon.gateway.error.InvalidRequestException;
 import dev.dragon.gateway.error.ModelNotAllowedException;
 import dev.dragon.gateway.error.PayloadTooLargeException;
+import dev.dragon.gateway.error.UnsupportedMediaTypeException;
 import dev.dragon.gateway.ratelimit.DataBuffers;
 import dev.dragon.gateway.ratelimit.RequestLimitFilter;
 import dev.dragon.gateway.ratelimit.TokenDemand;
@@ -27,6 +28,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
@@ -64,6 +66,11 @@ public final class RequestBodyFilter implements GlobalFilter, Ordered {
         BodyKind kind = BodyKind.of(exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR));
         if (kind == null) {
             return chain.filter(exchange);
+        }
+        MediaType type = exchange.getRequest().getHeaders().getContentType();
+        if (type != null && !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
+            // no Content-Type is read as JSON; a declared other type (text/plain, a form) is refused, as OpenAI does
+            return Mono.error(new UnsupportedMediaTypeException(type));
         }
         if (exchange.getRequest().getHeaders().getContentLength() > maxBodyBytes) {
             return Mono.error(new PayloadTooLargeException(maxBodyBytes));

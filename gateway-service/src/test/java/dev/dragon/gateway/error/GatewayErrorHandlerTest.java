@@ -75,6 +75,12 @@ class GatewayErrorHandlerTest {
         assertThat(refused.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         assertThat(body(refused).path("error").path("code").asString()).isEqualTo("upstream_unavailable");
 
+        MockServerWebExchange closed = handle(new IllegalStateException(
+                new java.io.IOException("Connection prematurely closed BEFORE response")));
+        assertThat(closed.getResponse().getStatusCode()).as("router died after the request was written")
+                .isEqualTo(HttpStatus.BAD_GATEWAY);
+        assertThat(body(closed).path("error").path("code").asString()).isEqualTo("upstream_error");
+
         MockServerWebExchange store = handle(new QueryTimeoutException("redis"));
         assertThat(body(store).path("error").path("code").asString()).isEqualTo("store_unavailable");
     }

@@ -72,6 +72,20 @@ class EdgeErrorsIT extends GatewayIT {
     }
 
     @Test
+    void bodyDeclaredAsTextOrAForm_is415() {
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded"}) {
+            HttpResponse<String> response = Http.send(Http.to(port, "/v1/chat/completions")
+                    .header("Authorization", "Bearer " + key).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString(Http.chatBody("dragon-moe-mini", 4, false))).build());
+            assertThat(response.statusCode()).as(type).isEqualTo(415);
+            assertThat(Http.json(response)).isEqualTo(Http.error("Unsupported Content-Type '" + type
+                    + "': send the request body as application/json.", "invalid_request_error", null,
+                    "unsupported_media_type"));
+        }
+        assertThat(ROUTER.received()).isZero();
+    }
+
+    @Test
     void bodyAboveTheLimit_is413_withAndWithoutContentLength() {
         String big = "{\"model\":\"dragon-moe-mini\",\"messages\":[{\"role\":\"user\",\"content\":\""
                 + "x".repeat(70 * 1024) + "\"}]}";
