@@ -49,8 +49,14 @@ public final class Chaos {
                 }
                 o.put(args[i], args[i + 1]);
             }
+            String faults = o.get("--faults");
+            List<String> known = Fault.all(0).stream().map(Fault::id).toList();
+            for (String f : faults.split(",")) {
+                if (!faults.equals("none") && !known.contains(f)) {
+                    throw new PlatformException("unknown fault '" + f + "' (known: " + String.join(",", known) + ", or none)");
+                }
+            }
             try {
-                String faults = o.get("--faults");
                 return new Options(Integer.parseInt(o.get("--streams")), Integer.parseInt(o.get("--fault-seconds")),
                         Integer.parseInt(o.get("--settle-seconds")), Integer.parseInt(o.get("--max-tokens")),
                         faults.equals("none") ? List.of() : List.of(faults.split(",")),
