@@ -5,6 +5,7 @@ import dev.dragon.router.discovery.ReplicaEndpoint;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** One replica of a group: its channel, its async stub and the dispatch calls outstanding on it. */
 final class Replica {
@@ -13,7 +14,10 @@ final class Replica {
     private final ReplicaEndpoint endpoint;
     private final ManagedChannel channel;
     private final ExpertDispatchGrpc.ExpertDispatchStub stub;
+    private static final long PROBE_INTERVAL_NANOS = 2_000_000_000L;
+
     private final AtomicInteger outstanding = new AtomicInteger();
+    private final AtomicLong nextProbeNanos = new AtomicLong(System.nanoTime());
 
     Replica(String group, ReplicaEndpoint endpoint, ManagedChannel channel) {
         this.group = group;
@@ -46,9 +50,22 @@ final class Replica {
         outstanding.decrementAndGet();
     }
 
-    /** False while the channel cannot connect (the replica is down or unreachable). */
+    /**
+     * False while the channel cannot connect (the replica is down or unreachable). While it cannot, a new
+     * connection attempt is made at most every {@link #PROBE_INTERVAL_NANOS} instead of after gRPC's exponential
+     * reconnect backoff, which grows to tens of seconds while a replica is down: a restarted replica gets calls
+     * again within seconds of being back.
+     */
     boolean reachable() {
-        return channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE;
+        if (channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
+            return true;
+        }
+        long now = System.nanoTime();
+        long next = nextProbeNanos.get();
+        if (now - next >= 0 && nextProbeNanos.compareAndSet(next, now + PROBE_INTERVAL_NANOS)) {
+            channel.resetConnectBackoff();
+        }
+        return false;
     }
 
     /** Lets calls in flight finish, then releases the connection. */

@@ -34,7 +34,8 @@ final class ExpertGroupServer implements AutoCloseable {
     private final String name;
     private final BiPredicate<Integer, Integer> serves;     // (layer, expert)
     private final Supplier<ExpertRunner> runner;
-    private final Server server;
+    private volatile Server server;
+    private final int port;
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
@@ -49,6 +50,7 @@ final class ExpertGroupServer implements AutoCloseable {
         this.runner = runner;
         this.server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                 .addService(new Service()).build().start();
+        this.port = server.getPort();
     }
 
     /** A replica named {@code name} serving the (layer, expert) pairs {@code serves} accepts. */
@@ -74,7 +76,7 @@ final class ExpertGroupServer implements AutoCloseable {
     }
 
     ReplicaEndpoint endpoint() {
-        return new ReplicaEndpoint("127.0.0.1", server.getPort());
+        return new ReplicaEndpoint("127.0.0.1", port);
     }
 
     /** Dispatch calls received so far. */
@@ -109,6 +111,13 @@ final class ExpertGroupServer implements AutoCloseable {
     /** Stops at once: calls in flight are cut off, new connections refused. */
     void kill() {
         server.shutdownNow();
+    }
+
+    /** After {@link #kill()}: serves again on the same port, as a restarted replica behind the same address. */
+    void restart() throws IOException, InterruptedException {
+        server.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        server = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create()).addService(new Service())
+                .build().start();
     }
 
     @Override

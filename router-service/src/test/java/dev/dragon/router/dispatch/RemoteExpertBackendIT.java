@@ -165,6 +165,30 @@ class RemoteExpertBackendIT {
     }
 
     @Test
+    void aRestartedReplica_getsCallsAgainWithinSeconds_notAfterTheGrownReconnectBackoff() throws Exception {
+        ExpertGroupServer restarted = server("g0");
+        ExpertGroupServer spare = server("g0");
+        use("g1", server("g1"));
+        use("g0", restarted, spare);
+        RemoteExpertBackend backend = backend(FP32);
+        ExpertBatch batch = Batches.allExperts(5, 2);
+        restarted.kill();
+        long downUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < downUntil) {                // traffic while it is down: gRPC's backoff grows
+            assertThat(backend.submit(batch).get(60, TimeUnit.SECONDS).failures()).isEmpty();
+            Thread.sleep(100);
+        }
+        int before = restarted.calls();
+
+        restarted.restart();
+
+        await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            assertThat(backend.submit(batch).get(60, TimeUnit.SECONDS).failures()).isEmpty();
+            return restarted.calls() > before;
+        });
+    }
+
+    @Test
     void dispatch_retriesOnAnotherReplica_whenACallIsSlowerThanTheCallTimeout() throws Exception {
         ExpertGroupServer slow = server("g0");
         ExpertGroupServer fast = server("g0");
