@@ -29,6 +29,10 @@ public final class ChaosTable {
                 r.interactionsLost(), r.interactionsExpected(), r.feedbackLost(), r.feedbackExpected(),
                 r.routerEventsDropped().values()));
         for (FaultResult f : r.faults()) {
+            if (f.failed() > 0) {
+                b.append(String.format(Locale.ROOT, "  %s: %d failures ended between %.1f s and %.1f s after injection%n",
+                        f.fault(), f.failed(), f.failuresFromSeconds(), f.failuresToSeconds()));
+            }
             for (String w : f.failures()) {
                 b.append("  ").append(f.fault()).append(" failure: ").append(w).append('\n');
             }

@@ -26,6 +26,8 @@ public record FaultWindow(long injectedNanos, long recoveredNanos, long normalNa
         List<Outcome> during = outcomes.stream().filter(o -> o.overlaps(injectedNanos, end)).toList();
         int inFlight = 0;
         int failed = 0;
+        double from = Double.NaN;
+        double to = Double.NaN;
         Set<String> ways = new LinkedHashSet<>();
         for (Outcome o : during) {
             if (o.ok()) {
@@ -35,6 +37,9 @@ public record FaultWindow(long injectedNanos, long recoveredNanos, long normalNa
                 inFlight++;
             } else {
                 failed++;
+                double at = (o.endNanos() - injectedNanos) / 1e9;
+                from = Double.isNaN(from) ? at : Math.min(from, at);
+                to = Double.isNaN(to) ? at : Math.max(to, at);
             }
             if (ways.size() < 5) {
                 ways.add(o.kind() + " " + o.status() + ": " + abbreviate(o.detail()));
@@ -49,7 +54,7 @@ public record FaultWindow(long injectedNanos, long recoveredNanos, long normalNa
         List<String> interactions = ids(endedInWindow, "stream");
         List<String> feedback = ids(endedInWindow, "feedback");
         return new FaultResult(fault.id(), fault.description(), (recoveredNanos - injectedNanos) / 1e9, during.size(),
-                failed, inFlight, List.copyOf(ways), percentile(latencies, 0.99), interactions.size(),
+                failed, inFlight, List.copyOf(ways), from, to, percentile(latencies, 0.99), interactions.size(),
                 (int) interactions.stream().filter(id -> !interactionKeys.contains(id)).count(), feedback.size(),
                 (int) feedback.stream().filter(id -> !feedbackKeys.contains(id)).count(),
                 normalNanos >= 0 ? (normalNanos - recoveredNanos) / 1e9 : -1);

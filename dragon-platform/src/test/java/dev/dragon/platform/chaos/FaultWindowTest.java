@@ -37,6 +37,8 @@ class FaultWindowTest {
         assertThat(r.recoverySeconds()).isEqualTo(2.0);
         assertThat(r.faultSeconds()).isEqualTo(10.0);
         assertThat(r.failures()).hasSize(2);
+        assertThat(r.failuresFromSeconds()).isEqualTo(2.0);   // ended at 12 s, injected at 10 s
+        assertThat(r.failuresToSeconds()).isEqualTo(3.0);
     }
 
     @Test
@@ -44,6 +46,7 @@ class FaultWindowTest {
         FaultResult r = WINDOW.judge(fault(true), OUTCOMES, Set.of(), Set.of(), 0);
         assertThat(r.failed()).isEqualTo(1);
         assertThat(r.failedInFlight()).isEqualTo(1);
+        assertThat(r.failuresFromSeconds()).isEqualTo(3.0);    // the in-flight one is not counted
     }
 
     @Test
