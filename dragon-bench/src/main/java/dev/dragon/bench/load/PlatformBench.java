@@ -98,6 +98,7 @@ public final class PlatformBench {
                 report.put("response_cache", Map.of("first_pass", first, "first_pass_x_dragon_cache", firstCounts,
                         "repeat_pass", again, "repeat_pass_x_dragon_cache", cached.takeCacheCounts()));
             }
+            report.put("caches_at_router", CacheBench.run("http://127.0.0.1:" + plan.ports().router(), progress));
             Prometheus after = Prometheus.scrape(routerMetrics);
             double kvHits = after.sum("dragon_cache_requests_total", "cache=\"kv\"", "result=\"hit\"");
             double kvAll = after.sum("dragon_cache_requests_total", "cache=\"kv\"");
