@@ -1,5 +1,8 @@
 package dev.dragon.gateway.metrics;
 
+import dev.dragon.gateway.error.AuthenticationFailedException;
+import dev.dragon.gateway.error.RateLimitedException;
+
 import dev.dragon.support.metrics.BoundedLabel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -39,6 +42,14 @@ public final class GatewayMetrics {
                 .description("429s from the rate limits").withRegistry(registry);
         this.authFailures = Counter.builder("dragon.gateway.auth.failures")
                 .description("401/403s").withRegistry(registry);
+        // every series with a known label set starts at 0, so dashboards and alerts see it before the first event
+        for (AuthenticationFailedException.Reason reason : AuthenticationFailedException.Reason.values()) {
+            authFailures.withTags("reason", reason.label());
+        }
+        authFailures.withTags("reason", "model");
+        for (RateLimitedException.Kind kind : RateLimitedException.Kind.values()) {
+            rateLimitRejections.withTags("tenant", BoundedLabel.OTHER, "kind", kind.label());
+        }
     }
 
     public String tenantLabel(String tenant) {

@@ -30,6 +30,22 @@ public final class LearnerMetrics {
             Gauge.builder("dragon.learner.heldout.perplexity", ref, AtomicReference::get).tag("slice", slice)
                     .description("perplexity of the live version on a held-out slice").register(registry);
         }
+        // every series with a known label set starts at 0, so dashboards and alerts see it before the first event
+        for (String reason : new String[] {"unknown_response", "expired", "malformed", "not_positive", "tenant_cap",
+                "tenant_mismatch"}) {
+            Counter.builder("dragon.learner.feedback.dropped").tag("reason", reason)
+                    .description("feedback not used").register(registry);
+        }
+        for (String source : new String[] {"positive", "correction", "replay"}) {
+            Counter.builder("dragon.learner.examples").tag("source", source)
+                    .description("training examples built").register(registry);
+        }
+        Counter.builder("dragon.learner.candidates").tag("outcome", "promoted").tag("reason", "improved")
+                .description("candidate versions through the gate").register(registry);
+        for (String reason : new String[] {"no_improvement", "base_regression", "non_finite"}) {
+            Counter.builder("dragon.learner.candidates").tag("outcome", "rejected").tag("reason", reason)
+                    .description("candidate versions through the gate").register(registry);
+        }
     }
 
     public void consumed(String topic) {
