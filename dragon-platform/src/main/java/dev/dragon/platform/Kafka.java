@@ -9,7 +9,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 public final class Kafka implements AutoCloseable {
 
-    /** The topics of docs/architecture.md; {@code dragon.adapters} is compacted. */
+    /** Created up front; the learner creates the compacted {@code dragon.adapters} itself. */
     static final String[] TOPICS = {"dragon.interactions", "dragon.feedback"};
 
     private final EmbeddedKafkaKraftBroker broker;

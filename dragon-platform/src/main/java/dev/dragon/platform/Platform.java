@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -21,12 +22,14 @@ public final class Platform implements AutoCloseable {
     private final Redis redis;
     private final Kafka kafka;
     private final List<ServiceProcess> services;
+    private final Path jarsDir;
     private final Consumer<String> out;
 
-    private Platform(Redis redis, Kafka kafka, List<ServiceProcess> services, Consumer<String> out) {
+    private Platform(Redis redis, Kafka kafka, List<ServiceProcess> services, Path jarsDir, Consumer<String> out) {
         this.redis = redis;
         this.kafka = kafka;
         this.services = services;
+        this.jarsDir = jarsDir;
         this.out = out;
     }
 
@@ -40,6 +43,7 @@ public final class Platform implements AutoCloseable {
                                  long timeoutSeconds, Consumer<String> out) {
         Prerequisites.check(plan, root);
         Path logs = createDirectories(runDir.resolve("logs"));
+        Path jarsDir = runDir.resolve("jars");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         Redis redis = null;
         Kafka kafka = null;
@@ -48,10 +52,11 @@ public final class Platform implements AutoCloseable {
             out.accept("  started " + redis.description());
             kafka = Kafka.start();
             out.accept("  started Kafka (KRaft, in this JVM) on " + kafka.bootstrap());
-            Map<ServiceSpec, Path> jars = Prerequisites.jars(plan.services(kafka.bootstrap()), root);
-            return new Platform(redis, kafka, startServices(jars, root, logs, extraJvmOptions, deadline, out), out);
+            Map<ServiceSpec, Path> jars = snapshot(Prerequisites.jars(plan.services(kafka.bootstrap()), root), jarsDir);
+            return new Platform(redis, kafka, startServices(jars, root, logs, extraJvmOptions, deadline, out), jarsDir,
+                    out);
         } catch (RuntimeException e) {
-            new Platform(redis, kafka, List.of(), s -> { }).close();
+            new Platform(redis, kafka, List.of(), jarsDir, s -> { }).close();
             throw e;
         }
     }
@@ -86,6 +91,30 @@ public final class Platform implements AutoCloseable {
         return List.copyOf(services);
     }
 
+    /**
+     * Copies each module's jar into the run directory and returns the copies: a service restarted by a fault must
+     * run the same build as its peers, and a jar rebuilt under a running JVM breaks its class loading.
+     */
+    public static Map<ServiceSpec, Path> snapshot(Map<ServiceSpec, Path> jars, Path dir) {
+        Map<ServiceSpec, Path> copies = new LinkedHashMap<>();
+        Map<Path, Path> done = new LinkedHashMap<>();
+        try {
+            Files.createDirectories(dir);
+            for (Map.Entry<ServiceSpec, Path> e : jars.entrySet()) {
+                Path copy = done.get(e.getValue());
+                if (copy == null) {
+                    copy = dir.resolve(e.getValue().getFileName());
+                    Files.copy(e.getValue(), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    done.put(e.getValue(), copy);
+                }
+                copies.put(e.getKey(), copy);
+            }
+            return copies;
+        } catch (IOException ex) {
+            throw new PlatformException("cannot copy the service jars to " + dir + ": " + ex.getMessage(), ex);
+        }
+    }
+
     /** Every process this platform started (services, their children, and a redis-server). */
     public List<Long> pids() {
         List<Long> pids = new ArrayList<>();
@@ -108,6 +137,19 @@ public final class Platform implements AutoCloseable {
         if (redis != null) {
             out.accept("  stopping Redis");
             redis.close();
+        }
+        deleteJars(jarsDir);
+    }
+
+    /** The jar copies are half a gigabyte per run: gone once nothing runs them. */
+    private static void deleteJars(Path dir) {
+        try (Stream<Path> files = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // leave them; the run directory says where they are
         }
     }
 
@@ -142,7 +184,7 @@ public final class Platform implements AutoCloseable {
 
         /** Each spec's packaged jar, in the specs' order; throws naming every module not built yet. */
         public static Map<ServiceSpec, Path> jars(List<ServiceSpec> specs, Path root) {
-            Map<ServiceSpec, Path> jars = new java.util.LinkedHashMap<>();
+            Map<ServiceSpec, Path> jars = new LinkedHashMap<>();
             List<String> missing = new ArrayList<>();
             for (ServiceSpec s : specs) {
                 Path jar = jar(root, s.module());

@@ -3,6 +3,7 @@ package dev.dragon.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dragon.core.bundle.GoldenReference;
+import dev.dragon.platform.chaos.Chaos;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,10 +30,11 @@ class DistributedServingIT {
     private static List<ServiceProcess> services;
     private static Map<String, ServiceProcess> byName;
     private static Api router;
+    private static String routerBase;
 
     @BeforeAll
     static void start() {
-        Ports p = Stacks.freePorts();
+        Ports p = Chaos.freePorts();
         Path bundle = Stacks.bundle();
         String host = PlatformPlan.LOCALHOST + ":";
         List<ServiceSpec> specs = List.of(
@@ -47,7 +49,8 @@ class DistributedServingIT {
                 createDirectories(logs), List.of(), System.nanoTime() + TimeUnit.MINUTES.toNanos(6), System.out::println);
         byName = new LinkedHashMap<>();
         services.forEach(s -> byName.put(s.spec().name(), s));
-        router = new Api("http://127.0.0.1:" + p.router(), null);
+        routerBase = "http://127.0.0.1:" + p.router();
+        router = new Api(routerBase, null);
     }
 
     @AfterAll
@@ -93,10 +96,8 @@ class DistributedServingIT {
         }
         awaitRouterDecoding(before + 16);
         ServiceProcess victim = byName.get("g0-b");
-        String victimMetrics = new Api(victim.spec().readiness().resolve("/").toString().replaceAll("/$", ""), null)
-                .get("/actuator/prometheus");
-        assertThat(victimMetrics.lines().filter(l -> l.startsWith("dragon_expert_rows_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum())
+        String victimBase = victim.spec().readiness().resolve("/").toString().replaceAll("/$", "");
+        assertThat(Prometheus.read(victimBase, "dragon_expert_rows_total", null))
                 .as("rows the replica computed before it is killed").isPositive();
         ProcessHandle.of(victim.pid()).ifPresent(ProcessHandle::destroyForcibly);   // SIGKILL, no goodbye
 
@@ -138,8 +139,7 @@ class DistributedServingIT {
     }
 
     private static double generatedTokens() {
-        return router.get("/actuator/prometheus").lines().filter(l -> l.startsWith("dragon_generation_tokens_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return Prometheus.sum(Prometheus.scrape(routerBase), "dragon_generation_tokens_total", null).orElse(0);
     }
 
     private static List<String> readStream(Map<String, ?> body) {

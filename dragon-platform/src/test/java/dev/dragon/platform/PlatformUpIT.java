@@ -2,6 +2,8 @@ package dev.dragon.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dragon.deploy.metrics.MonitoredMetrics;
+import dev.dragon.platform.chaos.Chaos;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,7 +20,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import dev.dragon.deploy.metrics.MonitoredMetrics;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -34,7 +35,7 @@ class PlatformUpIT {
 
     @Test
     void up_servesThroughTheGateway_andCtrlC_leavesNoProcessBehind() throws Exception {
-        Ports ports = Stacks.freePorts();
+        Ports ports = Chaos.freePorts();
         Launched up = launch(ports, "--dev-key", KEY, "--timeout", "420");
         try {
             up.awaitLine("Dragon is up", TimeUnit.MINUTES.toNanos(8));
@@ -97,7 +98,7 @@ class PlatformUpIT {
 
     @Test
     void up_refusesWithAClearMessage_whenAPortIsTaken() throws Exception {
-        Ports ports = Stacks.freePorts();
+        Ports ports = Chaos.freePorts();
         try (ServerSocket taken = new ServerSocket(ports.router(), 1, InetAddress.getLoopbackAddress())) {
             Launched up = launch(ports);
             assertThat(up.process().waitFor(2, TimeUnit.MINUTES)).isTrue();

@@ -1,9 +1,8 @@
 package dev.dragon.platform;
 
 import java.nio.file.Path;
-import java.util.concurrent.ThreadLocalRandom;
 
-/** Where the platform tests run from, and a port offset whose every port is free. */
+/** Where the platform tests run from. */
 final class Stacks {
 
     private Stacks() {
@@ -16,15 +15,5 @@ final class Stacks {
 
     static Path bundle() {
         return root().resolve("models/dragon-moe-mini");
-    }
-
-    static Ports freePorts() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            Ports p = new Ports(ThreadLocalRandom.current().nextInt(100, 230) * 100);
-            if (p.all().values().stream().allMatch(Platform.Prerequisites::isFree)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no port offset with every port free");
     }
 }

@@ -3,6 +3,7 @@ package dev.dragon.bench.load;
 import dev.dragon.platform.Platform;
 import dev.dragon.platform.PlatformPlan;
 import dev.dragon.platform.Ports;
+import dev.dragon.platform.Prometheus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,23 +27,6 @@ public final class PlatformBench {
     static final int PORT_OFFSET = 20_000;
 
     private PlatformBench() {
-    }
-
-    /**
-     * Copies the service jars into {@code dir}/{@code <module>}/target, so a rebuild during the run (Maven
-     * rewrites jars in place) cannot pull classes out from under the running services.
-     */
-    static Path snapshotJars(Path root, Path dir) throws IOException {
-        for (String module : List.of("gateway-service", "router-service", "expert-service", "cache-service",
-                "online-learning-service")) {
-            Path jar = Platform.Prerequisites.jar(root, module);
-            if (jar == null) {
-                throw new IllegalStateException(module + " is not built (./dragon build)");
-            }
-            Path target = Files.createDirectories(dir.resolve(module).resolve("target"));
-            Files.copy(jar, target.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        return dir;
     }
 
     static int requestsAt(int concurrency) {
@@ -78,18 +62,17 @@ public final class PlatformBench {
         String key = "sk-dragon-bench-" + Long.toHexString(System.nanoTime());
         PlatformPlan plan = new PlatformPlan(new Ports(PORT_OFFSET), bundle, key, "bench-signing-key");
         progress.note("starting the platform (logs in " + out.resolve("platform-logs") + ")");
-        Path snapshot = snapshotJars(root, out.resolve("platform-run").resolve("jars"));
-        try (Platform platform = Platform.start(plan, snapshot, out.resolve("platform-run"), List.of(), 240, s -> { })) {
+        try (Platform platform = Platform.start(plan, root, out.resolve("platform-run"), List.of(), 240, s -> { })) {
             String gateway = "http://127.0.0.1:" + plan.ports().gateway();
-            String routerMetrics = "http://127.0.0.1:" + plan.ports().router() + "/actuator/prometheus";
+            String router = "http://127.0.0.1:" + plan.ports().router();
             try (HttpTarget uncached = new HttpTarget("platform (gateway, 2 expert groups)", gateway, key, false)) {
                 for (int c : CONCURRENCY) {
                     rows.add(progress.run(uncached, Workload.of(requestsAt(c), SEED + c), c));
                 }
             }
-            Prometheus m = Prometheus.scrape(routerMetrics);
-            report.put("platform_dispatch_share", m.sum("dragon_dispatch_share"));
-            report.put("platform_experts_per_token", m.sum("dragon_experts_per_token"));
+            String m = Prometheus.scrape(router);
+            report.put("platform_dispatch_share", Prometheus.sum(m, "dragon_dispatch_share", null).orElse(Double.NaN));
+            report.put("platform_experts_per_token", Prometheus.sum(m, "dragon_experts_per_token", null).orElse(Double.NaN));
             try (HttpTarget cached = new HttpTarget("platform, response cache on", gateway, key, true)) {
                 Workload w = Workload.of(requestsAt(8), SEED + 8);
                 LoadRunner.Summary first = progress.run(cached, w, 8);
@@ -98,10 +81,10 @@ public final class PlatformBench {
                 report.put("response_cache", Map.of("first_pass", first, "first_pass_x_dragon_cache", firstCounts,
                         "repeat_pass", again, "repeat_pass_x_dragon_cache", cached.takeCacheCounts()));
             }
-            report.put("caches_at_router", CacheBench.run("http://127.0.0.1:" + plan.ports().router(), progress));
-            Prometheus after = Prometheus.scrape(routerMetrics);
-            double kvHits = after.sum("dragon_cache_requests_total", "cache=\"kv\"", "result=\"hit\"");
-            double kvAll = after.sum("dragon_cache_requests_total", "cache=\"kv\"");
+            report.put("caches_at_router", CacheBench.run(router, progress));
+            String after = Prometheus.scrape(router);
+            double kvHits = Prometheus.sum(after, "dragon_cache_requests_total", "cache=\"kv\",result=\"hit\"").orElse(0);
+            double kvAll = Prometheus.sum(after, "dragon_cache_requests_total", "cache=\"kv\"").orElse(0);
             report.put("kv_cache_hit_rate", kvAll == 0 ? null : kvHits / kvAll);
         }
 

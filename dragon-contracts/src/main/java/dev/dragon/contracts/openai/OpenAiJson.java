@@ -1,11 +1,11 @@
 package dev.dragon.contracts.openai;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -95,9 +95,13 @@ public final class OpenAiJson {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body);
-        try {
-            decoder.decode(in);
-        } catch (CharacterCodingException e) {
+        CharBuffer scratch = CharBuffer.allocate(1024);       // validates only: the characters are thrown away
+        CoderResult result;
+        do {
+            scratch.clear();
+            result = decoder.decode(in, scratch, true);
+        } while (result.isOverflow());
+        if (result.isError()) {
             throw new ViolationException(new Violation(null, "We could not parse the JSON body of your request: "
                     + "it is not valid UTF-8 (byte offset " + in.position() + ").", null));
         }

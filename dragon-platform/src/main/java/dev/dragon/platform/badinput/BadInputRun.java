@@ -1,6 +1,6 @@
 package dev.dragon.platform.badinput;
 
-import dev.dragon.platform.chaos.Prometheus;
+import dev.dragon.platform.Prometheus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -74,7 +74,7 @@ public final class ChaosStack implements AutoCloseable {
             kafka = KafkaBrokerProcess.start(logs, timeoutSeconds);
             out.accept("  started Kafka (KRaft, own JVM, pid " + kafka.pid() + ") on " + kafka.bootstrap());
             List<ServiceSpec> specs = shape(plan.services(kafka.bootstrap()), ports, plan.bundle(), adminToken);
-            Map<ServiceSpec, Path> byspec = snapshot(Platform.Prerequisites.jars(specs, root), runDir.resolve("jars"));
+            Map<ServiceSpec, Path> byspec = Platform.snapshot(Platform.Prerequisites.jars(specs, root), runDir.resolve("jars"));
             Map<String, Path> jars = new LinkedHashMap<>();
             byspec.forEach((s, j) -> jars.put(s.name(), j));
             stack = new ChaosStack(ports, root, logs, adminToken, plan.signingKey(), redis, kafka, jars, out);
@@ -96,30 +96,6 @@ public final class ChaosStack implements AutoCloseable {
                 redis.close();
             }
             throw e;
-        }
-    }
-
-    /**
-     * Copies each module's jar into the run directory and returns the copies: a service restarted by a fault must
-     * run the same build as its peers, and a jar rebuilt under a running JVM breaks its class loading.
-     */
-    static Map<ServiceSpec, Path> snapshot(Map<ServiceSpec, Path> jars, Path dir) {
-        Map<ServiceSpec, Path> copies = new LinkedHashMap<>();
-        Map<Path, Path> done = new LinkedHashMap<>();
-        try {
-            Files.createDirectories(dir);
-            for (Map.Entry<ServiceSpec, Path> e : jars.entrySet()) {
-                Path copy = done.get(e.getValue());
-                if (copy == null) {
-                    copy = dir.resolve(e.getValue().getFileName());
-                    Files.copy(e.getValue(), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    done.put(e.getValue(), copy);
-                }
-                copies.put(e.getKey(), copy);
-            }
-            return copies;
-        } catch (IOException ex) {
-            throw new PlatformException("cannot copy the service jars to " + dir + ": " + ex.getMessage(), ex);
         }
     }
 

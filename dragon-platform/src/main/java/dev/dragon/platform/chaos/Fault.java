@@ -1,5 +1,6 @@
 package dev.dragon.platform.chaos;
 
+import dev.dragon.platform.Prometheus;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;

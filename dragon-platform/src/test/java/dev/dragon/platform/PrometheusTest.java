@@ -1,4 +1,4 @@
-package dev.dragon.platform.chaos;
+package dev.dragon.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

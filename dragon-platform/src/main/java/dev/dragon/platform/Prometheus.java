@@ -1,4 +1,4 @@
-package dev.dragon.platform.chaos;
+package dev.dragon.platform;
 
 import java.io.IOException;
 import java.net.URI;
