@@ -102,12 +102,30 @@ public record GatewayProperties(
      * @param connectTimeout TCP connect timeout (a refused or timed-out connect is retried on the next replica)
      * @param responseTimeout longest wait for response headers (non-streaming answers arrive whole)
      * @param retries        extra attempts after a connect failure (never after the request reached a router)
+     * @param circuitBreaker the breaker of each route, which opens only when no replica can be reached
+     * @param ejection       outlier ejection of single replicas
      */
     public record Upstream(@NotEmpty @DefaultValue("http://localhost:8081") List<URI> uris,
                            @NotNull @DefaultValue("2s") Duration connectTimeout,
                            @NotNull @DefaultValue("300s") Duration responseTimeout,
                            @Min(0) @DefaultValue("2") int retries,
-                           @Valid @NotNull @DefaultValue CircuitBreaker circuitBreaker) {
+                           @Valid @NotNull @DefaultValue CircuitBreaker circuitBreaker,
+                           @Valid @NotNull @DefaultValue Ejection ejection) {
+    }
+
+    /**
+     * Passive health of each router replica (a Resilience4j breaker per replica, like Envoy's outlier
+     * detection): a refused connection ejects the replica at once, other transport failures (resets, no
+     * headers) eject it when they reach {@code failureRateThreshold} percent of the last {@code slidingWindowSize}
+     * calls. An ejected replica gets no requests for {@code ejectFor}, then {@code trialCalls} requests decide.
+     * While every replica is ejected the load balancer uses all of them (panic mode) and the route's breaker
+     * decides.
+     */
+    public record Ejection(@Min(1) @Max(100) @DefaultValue("50") float failureRateThreshold,
+                           @Min(1) @DefaultValue("10") int slidingWindowSize,
+                           @Min(1) @DefaultValue("5") int minimumCalls,
+                           @NotNull @DefaultValue("5s") Duration ejectFor,
+                           @Min(1) @DefaultValue("1") int trialCalls) {
     }
 
     /**

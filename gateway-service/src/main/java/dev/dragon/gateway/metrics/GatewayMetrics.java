@@ -77,4 +77,12 @@ public final class GatewayMetrics {
                 .tags(Tags.of("route", route))
                 .register(registry);
     }
+
+    /** Registers {@code dragon_gateway_replica_state{replica}}: 0 in rotation, 1 on trial, 2 ejected. */
+    public void replicaState(String replica, Supplier<Number> state) {
+        Gauge.builder("dragon.gateway.replica.state", state)
+                .description("router replica: 0 in rotation, 1 on trial, 2 ejected")
+                .tags(Tags.of("replica", replica))
+                .register(registry);
+    }
 }

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
@@ -23,15 +24,14 @@ import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
-import org.springframework.cloud.loadbalancer.support.ServiceInstanceListSuppliers;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 
 /**
  * The public API's routes, all to router-service: each through its own circuit breaker (outermost) and the
- * connect-failure retry, balanced round robin over {@code dragon.gateway.upstream.uris} by Spring Cloud
- * LoadBalancer.
+ * connect-failure retry, balanced round robin by Spring Cloud LoadBalancer over the replicas of
+ * {@code dragon.gateway.upstream.uris} that {@link ReplicaHealth} has not ejected.
  */
 @Configuration(proxyBeanMethods = false)
 public class RoutingConfiguration {
@@ -63,7 +63,7 @@ public class RoutingConfiguration {
     }
 
     @Bean
-    ServiceInstanceListSupplier routerReplicas(GatewayProperties properties) {
+    ReplicaHealth routerReplicaHealth(GatewayProperties properties) {
         List<ServiceInstance> instances = new ArrayList<>();
         for (URI uri : properties.upstream().uris()) {
             boolean secure = "https".equalsIgnoreCase(uri.getScheme());
@@ -71,7 +71,25 @@ public class RoutingConfiguration {
             instances.add(new DefaultServiceInstance(ROUTER_SERVICE + "-" + instances.size(), ROUTER_SERVICE,
                     uri.getHost(), port, secure));
         }
-        return ServiceInstanceListSuppliers.from(ROUTER_SERVICE, instances.toArray(ServiceInstance[]::new));
+        return new ReplicaHealth(instances, properties.upstream().ejection());
+    }
+
+    /** The load balancer's view of router-service: the configured replicas minus the ejected ones. */
+    @Bean
+    ServiceInstanceListSupplier routerReplicas(ReplicaHealth health) {
+        return new HealthyReplicas(health);
+    }
+
+    @Bean
+    ReplicaOutcomeFilter replicaOutcomeFilter(ReplicaHealth health) {
+        return new ReplicaOutcomeFilter(health);
+    }
+
+    /** {@code dragon_gateway_replica_state{replica}} for every configured router replica. */
+    @Bean
+    SmartInitializingSingleton replicaStateGauges(ReplicaHealth health, GatewayMetrics metrics) {
+        return () -> health.replicas().forEach(replica ->
+                metrics.replicaState(replica.getInstanceId(), () -> health.state(replica.getInstanceId())));
     }
 
     @Bean
@@ -86,9 +104,10 @@ public class RoutingConfiguration {
     }
 
     /**
-     * Breaker settings from {@code dragon.gateway.upstream.circuit-breaker}; only transport failures count
-     * (refused connections after retries, resets, no headers within {@code response-timeout}): an error
-     * status from the router is its answer and is relayed.
+     * Breaker settings from {@code dragon.gateway.upstream.circuit-breaker}. It judges the router fleet, not one
+     * replica: only failures to place a request count (connections refused after the retries, which go to
+     * replicas not ejected, and no headers within {@code response-timeout}). A replica that dies mid-request
+     * is {@link ReplicaHealth}'s business; an error status from a router is its answer and is relayed.
      */
     @Bean
     Customizer<ReactiveResilience4JCircuitBreakerFactory> routerCircuitBreakers(GatewayProperties properties) {
@@ -101,6 +120,7 @@ public class RoutingConfiguration {
                 .waitDurationInOpenState(cb.waitInOpen())
                 .permittedNumberOfCallsInHalfOpenState(cb.halfOpenCalls())
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .ignoreException(failure -> !noReplicaCouldTakeIt(failure))
                 .build();
         TimeLimiterConfig headers = TimeLimiterConfig.custom()
                 .timeoutDuration(properties.upstream().responseTimeout())
@@ -126,6 +146,10 @@ public class RoutingConfiguration {
                                                   GatewayMetrics metrics) {
         return () -> ROUTES.forEach(route -> metrics.circuitState(route.id(), () -> factory.getCircuitBreakerRegistry()
                 .find(route.id()).map(RoutingConfiguration::stateValue).orElse(0)));
+    }
+
+    static boolean noReplicaCouldTakeIt(Throwable failure) {
+        return ConnectRetryFilter.notConnected(failure) || failure instanceof TimeoutException;
     }
 
     static int stateValue(CircuitBreaker breaker) {

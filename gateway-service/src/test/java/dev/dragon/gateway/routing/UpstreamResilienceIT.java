@@ -9,14 +9,20 @@ import dev.dragon.gateway.testing.GatewayIT;
 import dev.dragon.gateway.testing.Http;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Two router replicas, one of which never listens: connect failures are retried on the other replica; when
- * every replica is down the circuit opens (fast JSON 503s) and closes again once a router is back; a router
+ * Two router replicas, one of which never listens: connect failures are retried on the other replica and the
+ * dead one is ejected from the load balancer (the route's circuit stays closed); when every replica is down the
+ * circuit opens (fast JSON 503s) and closes again once a router is back; a router
  * slower than the response timeout gets a JSON 504.
  */
 class UpstreamResilienceIT extends GatewayIT {
@@ -51,6 +57,33 @@ class UpstreamResilienceIT extends GatewayIT {
         }
         // each request reached a router exactly once: retries never duplicate a request that was delivered
         assertThat(LIVE.received() - before).isEqualTo(6);
+    }
+
+    @Test
+    void deadReplica_isEjected_andConcurrentRequestsAreAllServedByTheLiveOne_withoutOpeningTheCircuit() throws Exception {
+        String key = tenantWithKey(uniqueTenant("eject"), 10_000, 10_000_000, 64);
+        LIVE.reset();
+        await().atMost(Duration.ofSeconds(60)).until(() -> Http.chat(port, key, "dragon-moe-mini", 8).statusCode() == 200);
+        int before = LIVE.received();
+
+        List<Integer> statuses;
+        try (ExecutorService clients = Executors.newFixedThreadPool(16)) {
+            List<Future<Integer>> sent = new ArrayList<>();
+            for (int i = 0; i < 96; i++) {
+                sent.add(clients.submit(() -> Http.chat(port, key, "dragon-moe-mini", 8).statusCode()));
+            }
+            statuses = new ArrayList<>();
+            for (Future<Integer> f : sent) {
+                statuses.add(f.get());
+            }
+        }
+
+        assertThat(statuses).containsOnly(200);
+        assertThat(LIVE.received() - before).isEqualTo(96);
+        assertThat(circuitState()).isZero();
+        // the dead replica (configured first) is out of rotation: ejected, or on trial for one request
+        assertThat(gauge("dragon_gateway_replica_state{", "replica=\"router-service-0\"")).isIn(1.0, 2.0);
+        assertThat(gauge("dragon_gateway_replica_state{", "replica=\"router-service-1\"")).isZero();
     }
 
     @Test
@@ -93,9 +126,13 @@ class UpstreamResilienceIT extends GatewayIT {
     }
 
     private double circuitState() {
+        return gauge("dragon_gateway_circuit_state{", "route=\"chat-completions\"");
+    }
+
+    private double gauge(String series, String label) {
         String metrics = Http.get(managementPort, "/actuator/prometheus", null).body();
-        return metrics.lines().filter(l -> l.startsWith("dragon_gateway_circuit_state{")
-                        && l.contains("route=\"chat-completions\"")).map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .findFirst().orElseThrow();
+        return metrics.lines().filter(l -> l.startsWith(series) && l.contains(label))
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + series + label + "} in " + metrics));
     }
 }
