@@ -241,8 +241,9 @@ class SecurityIT {
             }
         });
         for (int i = 0; i < routers.size(); i++) {
+            // the learner may promote a real version meanwhile (feedback of other tests); never a forged one
             assertThat(Prometheus.read(routers.get(i), "dragon_adapter_version", null)).as("live version")
-                    .isEqualTo(versionBefore[i]);
+                    .isGreaterThanOrEqualTo(versionBefore[i]).isNotIn((double) version, (double) version + 1);
         }
     }
 
