@@ -101,7 +101,7 @@ public record GatewayProperties(
      * @param uris           router replicas, balanced round robin
      * @param connectTimeout TCP connect timeout (a refused or timed-out connect is retried on the next replica)
      * @param responseTimeout longest wait for response headers (non-streaming answers arrive whole)
-     * @param retries        extra attempts after a connect failure (never after the request reached a router)
+     * @param retries        extra attempts for a request no router answered (refused, or broken before any response)
      * @param circuitBreaker the breaker of each route, which opens only when no replica can be reached
      * @param ejection       outlier ejection of single replicas
      */

@@ -92,7 +92,7 @@ public final class GatewayErrorHandler implements WebExceptionHandler, Ordered {
             return fromStatus(exchange, s.getStatusCode(), s);
         }
         if (causedByIo(failure)) {
-            // the router went away after the request was written (not retried: it may have started generating)
+            // the connection to a router broke: mid-response (never retried), or before one on every attempt
             faults.warn("router-service connection failed mid-request: {}", failure.toString());
             return reply(HttpStatus.BAD_GATEWAY, "server_error", "upstream_error",
                     "router-service closed the connection before answering; retry.", null);

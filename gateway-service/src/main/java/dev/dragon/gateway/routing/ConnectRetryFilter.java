@@ -1,6 +1,7 @@
 package dev.dragon.gateway.routing;
 
 import io.netty.channel.ConnectTimeoutException;
+import java.io.IOException;
 import java.net.ConnectException;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -10,10 +11,13 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * Retries a request on the next router replica only when the connection could not be made (refused or timed
- * out connecting): then no router has seen the request, so even a POST that starts a generation is safe to
- * send again. Anything after the connection (a reset, a timeout waiting for headers, an error status) is
- * not retried: the router may already be generating, and a stream is never restarted once bytes flowed.
+ * Retries a request on another router replica when no router answered it: the connection could not be made
+ * (refused, or timed out connecting), or it broke (reset, closed) before any byte of a response came back —
+ * a router that was SIGKILLed as the request arrived on a pooled connection. In both cases nothing has reached
+ * the client, and no router can still be working on it (a router that breaks the connection cancels the
+ * sequence, and a dead one has nothing to finish). Never retried: a response timeout (the router may still be
+ * generating) and anything once response headers arrived (a stream is never restarted once bytes flowed).
+ * {@link ReplicaOutcomeFilter} has ejected a dead replica by the time the retry asks the load balancer.
  * <p>
  * Not Spring Cloud Gateway's Retry filter: that one turns on request-body caching for its route, which
  * buffers the whole body before any global filter runs (before authentication and without a size limit).
@@ -35,9 +39,14 @@ public final class ConnectRetryFilter implements GatewayFilter {
         }
         return Mono.defer(() -> chain.filter(exchange))
                 .retryWhen(Retry.max(retries)
-                        .filter(ConnectRetryFilter::notConnected)
+                        .filter(failure -> retryable(failure, responseStarted(exchange)))
                         .doBeforeRetry(signal -> ServerWebExchangeUtils.reset(exchange))
                         .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+    }
+
+    /** True when {@code failure} means no router answered: not connected, or broken before a response began. */
+    static boolean retryable(Throwable failure, boolean responseStarted) {
+        return notConnected(failure) || (!responseStarted && brokenConnection(failure));
     }
 
     /** True when the failure happened while connecting, before any byte of the request was sent. */
@@ -48,5 +57,20 @@ public final class ConnectRetryFilter implements GatewayFilter {
             }
         }
         return false;
+    }
+
+    /** A transport failure of an established connection (reset, premature close); not a timeout. */
+    static boolean brokenConnection(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean responseStarted(ServerWebExchange exchange) {
+        return exchange.getResponse().isCommitted()
+                || exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR) != null;
     }
 }

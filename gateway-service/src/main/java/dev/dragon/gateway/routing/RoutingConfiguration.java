@@ -30,7 +30,7 @@ import org.springframework.http.HttpMethod;
 
 /**
  * The public API's routes, all to router-service: each through its own circuit breaker (outermost) and the
- * connect-failure retry, balanced round robin by Spring Cloud LoadBalancer over the replicas of
+ * retry of requests no router answered, balanced round robin by Spring Cloud LoadBalancer over the replicas of
  * {@code dragon.gateway.upstream.uris} that {@link ReplicaHealth} has not ejected.
  */
 @Configuration(proxyBeanMethods = false)

@@ -12,14 +12,31 @@ import reactor.netty.http.client.PrematureCloseException;
 class ConnectRetryFilterTest {
 
     @Test
-    void onlyFailuresToConnect_areRetried() {
-        assertThat(ConnectRetryFilter.notConnected(new ConnectException("refused"))).isTrue();
-        assertThat(ConnectRetryFilter.notConnected(new ConnectTimeoutException("slow connect"))).isTrue();
-        assertThat(ConnectRetryFilter.notConnected(new IllegalStateException(new ConnectException("wrapped")))).isTrue();
+    void failuresToConnect_areRetried_always() {
+        assertThat(ConnectRetryFilter.retryable(new ConnectException("refused"), false)).isTrue();
+        assertThat(ConnectRetryFilter.retryable(new ConnectTimeoutException("slow connect"), false)).isTrue();
+        assertThat(ConnectRetryFilter.retryable(new IllegalStateException(new ConnectException("wrapped")), false)).isTrue();
+    }
 
-        // the request may have reached a router: never sent twice
+    @Test
+    void aConnectionBrokenBeforeAnyResponse_isRetried() {
+        // a router SIGKILLed as the request arrived on a pooled connection: nobody answered, nobody is generating
+        assertThat(ConnectRetryFilter.retryable(PrematureCloseException.TEST_EXCEPTION, false)).isTrue();
+        assertThat(ConnectRetryFilter.retryable(new IOException("Connection reset by peer"), false)).isTrue();
+    }
+
+    @Test
+    void nothingIsRetried_onceAResponseStarted_orOnATimeout() {
+        assertThat(ConnectRetryFilter.retryable(PrematureCloseException.TEST_EXCEPTION, true)).isFalse();
+        assertThat(ConnectRetryFilter.retryable(new IOException("Connection reset by peer"), true)).isFalse();
+        // the router may still be generating
+        assertThat(ConnectRetryFilter.retryable(new TimeoutException("no headers"), false)).isFalse();
+    }
+
+    @Test
+    void onlyFailuresToConnect_ejectAReplicaAtOnce() {
+        assertThat(ConnectRetryFilter.notConnected(new ConnectException("refused"))).isTrue();
         assertThat(ConnectRetryFilter.notConnected(PrematureCloseException.TEST_EXCEPTION)).isFalse();
         assertThat(ConnectRetryFilter.notConnected(new IOException("Connection reset by peer"))).isFalse();
-        assertThat(ConnectRetryFilter.notConnected(new TimeoutException("no headers"))).isFalse();
     }
 }
