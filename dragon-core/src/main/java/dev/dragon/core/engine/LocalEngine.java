@@ -89,10 +89,16 @@ public final class LocalEngine implements AutoCloseable {
             model.close();
             throw e;
         }
-        return new LocalEngine(model, experts, options, observer, () -> {
+        try {
+            return new LocalEngine(model, experts, options, observer, () -> {
+                experts.close();
+                model.close();
+            });
+        } catch (RuntimeException e) {                      // e.g. a null observer: nothing may stay open
             experts.close();
             model.close();
-        });
+            throw e;
+        }
     }
 
     public DragonModel model() {
