@@ -2,10 +2,9 @@ package dev.dragon.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dragon.contracts.events.EventTopics;
 import dev.dragon.platform.chaos.ChaosStack;
+import dev.dragon.platform.chaos.LearnerDecisions;
 import dev.dragon.platform.chaos.ReliabilityStack;
-import dev.dragon.platform.chaos.TopicAudit;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
@@ -99,19 +98,9 @@ class OnlineAdaptationIT {
 
     /** The highest promoted version whose training feedback includes one of {@code feedbackIds}; 0 if none yet. */
     private static long promotedFrom(Set<String> feedbackIds) {
-        long version = 0;
-        for (var record : TopicAudit.records(stack.kafka().bootstrap(), EventTopics.DECISIONS, Duration.ofSeconds(30))) {
-            JsonNode decision = Api.json(record.getValue());
-            if (!"PROMOTED".equals(decision.path("outcome").asString())) {
-                continue;
-            }
-            for (JsonNode id : decision.path("trainingFeedbackIds")) {
-                if (feedbackIds.contains(id.asString())) {
-                    version = Math.max(version, decision.path("version").asLong());
-                }
-            }
-        }
-        return version;
+        return LearnerDecisions.read(stack.kafka().bootstrap(), Duration.ofSeconds(30)).stream()
+                .filter(d -> d.promoted() && d.trainingFeedbackIds().stream().anyMatch(feedbackIds::contains))
+                .mapToLong(LearnerDecisions.Decision::version).max().orElse(0);
     }
 
     private static double liveVersion(String router) {

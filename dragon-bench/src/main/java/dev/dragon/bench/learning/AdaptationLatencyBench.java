@@ -1,10 +1,10 @@
 package dev.dragon.bench.learning;
 
-import dev.dragon.contracts.events.EventTopics;
 import dev.dragon.platform.Prometheus;
 import dev.dragon.platform.chaos.Chaos;
 import dev.dragon.platform.chaos.ChaosStack;
-import dev.dragon.platform.chaos.TopicAudit;
+import dev.dragon.platform.chaos.FaultWindow;
+import dev.dragon.platform.chaos.LearnerDecisions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -74,7 +75,9 @@ public final class AdaptationLatencyBench {
 
     private Map<String, Object> run(int rounds, int perRound) throws InterruptedException {
         Map<String, Long> acceptedAt = new HashMap<>();          // feedback id -> nanoTime the gateway said 202
-        Map<Long, Long> liveAt = new HashMap<>();                // version -> nanoTime it was live in every router
+        // the lowest version live in every router -> nanoTime first seen; versions only grow, so version v is live
+        // everywhere from the first entry at or above v
+        TreeMap<Long, Long> liveAt = new TreeMap<>();
         List<Map<String, Object>> perRoundReport = new ArrayList<>();
         List<Double> latencies = new ArrayList<>();
         int notTrained = 0;
@@ -90,21 +93,21 @@ public final class AdaptationLatencyBench {
                 ids.add(fb);
             }
             // wait until every feedback of the round is decided (trained into a candidate, or held out) and
-            // each promoted version that trained on one is live in every router
+            // each promoted version that trained on one is live in every router; the routers are polled every
+            // 200 ms on their own (a version's live time never waits for the slower read of the decision log)
             long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
             Map<String, Long> trainedInto = new HashMap<>();   // feedback id -> promoted version (0 = rejected)
             Set<String> heldOut = new HashSet<>();
+            long nextDecisionRead = 0;
             while (System.nanoTime() < deadline) {
-                readDecisions(ids, trainedInto, heldOut);
-                long minLive = minLiveVersion();
-                long now = System.nanoTime();
-                for (long v : trainedInto.values()) {
-                    if (v > 0 && v <= minLive) {
-                        liveAt.putIfAbsent(v, now);
-                    }
-                }
+                recordLive(liveAt);
                 boolean decided = ids.stream().allMatch(id -> trainedInto.containsKey(id) || heldOut.contains(id));
-                boolean live = trainedInto.values().stream().allMatch(v -> v == 0 || liveAt.containsKey(v));
+                if (!decided && System.nanoTime() >= nextDecisionRead) {
+                    readDecisions(ids, trainedInto, heldOut);
+                    nextDecisionRead = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+                    continue;
+                }
+                boolean live = trainedInto.values().stream().allMatch(v -> v == 0 || liveAt.ceilingKey(v) != null);
                 if (decided && live) {
                     break;
                 }
@@ -113,8 +116,8 @@ public final class AdaptationLatencyBench {
             List<Double> round = new ArrayList<>();
             for (String id : ids) {
                 Long v = trainedInto.get(id);
-                if (v != null && v > 0 && liveAt.containsKey(v)) {
-                    round.add((liveAt.get(v) - acceptedAt.get(id)) / 1e9);
+                if (v != null && v > 0 && liveAt.ceilingKey(v) != null) {
+                    round.add((liveAt.ceilingEntry(v).getValue() - acceptedAt.get(id)) / 1e9);
                 } else if (!heldOut.contains(id)) {
                     notTrained++;
                 }
@@ -149,19 +152,18 @@ public final class AdaptationLatencyBench {
 
     /** Adds the decisions about {@code ids}: their promoted version (0 when the candidate was rejected) or held out. */
     private void readDecisions(Set<String> ids, Map<String, Long> trainedInto, Set<String> heldOut) {
-        for (var record : TopicAudit.records(stack.kafka().bootstrap(), EventTopics.DECISIONS, Duration.ofSeconds(30))) {
-            JsonNode d = JSON.readTree(record.getValue());
-            long version = "PROMOTED".equals(d.path("outcome").asString()) ? d.path("version").asLong() : 0;
-            for (JsonNode id : d.path("trainingFeedbackIds")) {
-                if (ids.contains(id.asString())) {
-                    trainedInto.put(id.asString(), version);
-                }
-            }
-            for (JsonNode id : d.path("holdoutFeedbackIds")) {
-                if (ids.contains(id.asString())) {
-                    heldOut.add(id.asString());
-                }
-            }
+        for (LearnerDecisions.Decision d : LearnerDecisions.read(stack.kafka().bootstrap(), Duration.ofSeconds(30))) {
+            d.trainingFeedbackIds().stream().filter(ids::contains).forEach(id -> trainedInto.put(id, d.version()));
+            d.holdoutFeedbackIds().stream().filter(ids::contains).forEach(heldOut::add);
+        }
+    }
+
+    /** Notes when the lowest version live in every router was first seen. */
+    private void recordLive(TreeMap<Long, Long> liveAt) {
+        long now = System.nanoTime();
+        long minLive = minLiveVersion();
+        if (minLive > 0) {
+            liveAt.putIfAbsent(minLive, now);
         }
     }
 
@@ -200,12 +202,7 @@ public final class AdaptationLatencyBench {
         }
     }
 
-    static double percentile(List<Double> values, double q) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    private static double percentile(List<Double> values, double q) {
+        return FaultWindow.percentile(values.stream().mapToDouble(Double::doubleValue).toArray(), q);
     }
 }

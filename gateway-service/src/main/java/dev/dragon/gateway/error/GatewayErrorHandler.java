@@ -3,8 +3,7 @@ package dev.dragon.gateway.error;
 import dev.dragon.contracts.openai.ErrorResponse;
 import dev.dragon.contracts.openai.OpenAiJson;
 import dev.dragon.gateway.metrics.GatewayMetrics;
-import io.netty.channel.ConnectTimeoutException;
-import java.net.ConnectException;
+import dev.dragon.gateway.routing.TransportFailure;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +20,6 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.PrematureCloseException;
 
 /**
  * The one place where a failure becomes a response: status, OpenAI error body
@@ -80,7 +78,7 @@ public final class GatewayErrorHandler implements WebExceptionHandler, Ordered {
             return reply(HttpStatus.PAYLOAD_TOO_LARGE, "invalid_request_error", "request_too_large",
                     "Request body too large.", null);
         }
-        if (isConnectFailure(failure)) {
+        if (TransportFailure.notConnected(failure) || TransportFailure.closedBeforeResponse(failure)) {
             faults.warn("router-service unreachable: {}", failure.toString());
             return unavailable("router-service is unreachable; retry shortly.", "upstream_unavailable");
         }
@@ -91,7 +89,7 @@ public final class GatewayErrorHandler implements WebExceptionHandler, Ordered {
         if (failure instanceof ResponseStatusException s) {
             return fromStatus(exchange, s.getStatusCode(), s);
         }
-        if (causedByIo(failure)) {
+        if (TransportFailure.broken(failure)) {
             // the connection to a router broke: mid-response (never retried), or before one on every attempt
             faults.warn("router-service connection failed mid-request: {}", failure.toString());
             return reply(HttpStatus.BAD_GATEWAY, "server_error", "upstream_error",
@@ -100,15 +98,6 @@ public final class GatewayErrorHandler implements WebExceptionHandler, Ordered {
         log.error("unexpected failure", failure);
         return reply(HttpStatus.INTERNAL_SERVER_ERROR, "server_error", "internal_error",
                 "The gateway failed to process the request.", null);
-    }
-
-    private static boolean causedByIo(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.io.IOException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Reply known(GatewayException g) {
@@ -150,16 +139,6 @@ public final class GatewayErrorHandler implements WebExceptionHandler, Ordered {
 
     private static Reply reply(HttpStatusCode status, String type, String code, String message, Long retryAfter) {
         return new Reply(status, ErrorResponse.of(message, type, null, code), retryAfter);
-    }
-
-    private static boolean isConnectFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ConnectTimeoutException
-                    || t instanceof PrematureCloseException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -1,8 +1,5 @@
 package dev.dragon.gateway.routing;
 
-import io.netty.channel.ConnectTimeoutException;
-import java.io.IOException;
-import java.net.ConnectException;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -46,27 +43,7 @@ public final class ConnectRetryFilter implements GatewayFilter {
 
     /** True when {@code failure} means no router answered: not connected, or broken before a response began. */
     static boolean retryable(Throwable failure, boolean responseStarted) {
-        return notConnected(failure) || (!responseStarted && brokenConnection(failure));
-    }
-
-    /** True when the failure happened while connecting, before any byte of the request was sent. */
-    static boolean notConnected(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ConnectTimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A transport failure of an established connection (reset, premature close); not a timeout. */
-    static boolean brokenConnection(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
+        return TransportFailure.notConnected(failure) || (!responseStarted && TransportFailure.broken(failure));
     }
 
     private static boolean responseStarted(ServerWebExchange exchange) {

@@ -34,7 +34,7 @@ final class ReplicaOutcomeFilter implements GlobalFilter, Ordered {
         return chain.filter(exchange)
                 .doOnSuccess(done -> health.succeeded(replica, System.nanoTime() - start))
                 .doOnError(failure -> health.failed(replica, System.nanoTime() - start, failure,
-                        ConnectRetryFilter.notConnected(failure)));
+                        TransportFailure.notConnected(failure)));
     }
 
     @Override

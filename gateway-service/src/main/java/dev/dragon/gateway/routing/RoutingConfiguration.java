@@ -149,7 +149,7 @@ public class RoutingConfiguration {
     }
 
     static boolean noReplicaCouldTakeIt(Throwable failure) {
-        return ConnectRetryFilter.notConnected(failure) || failure instanceof TimeoutException;
+        return TransportFailure.notConnected(failure) || failure instanceof TimeoutException;
     }
 
     static int stateValue(CircuitBreaker breaker) {

@@ -34,9 +34,12 @@ class ConnectRetryFilterTest {
     }
 
     @Test
-    void onlyFailuresToConnect_ejectAReplicaAtOnce() {
-        assertThat(ConnectRetryFilter.notConnected(new ConnectException("refused"))).isTrue();
-        assertThat(ConnectRetryFilter.notConnected(PrematureCloseException.TEST_EXCEPTION)).isFalse();
-        assertThat(ConnectRetryFilter.notConnected(new IOException("Connection reset by peer"))).isFalse();
+    void onlyFailuresToConnect_countAsNotConnected() {   // what ejects a replica at once
+        assertThat(TransportFailure.notConnected(new ConnectException("refused"))).isTrue();
+        assertThat(TransportFailure.notConnected(PrematureCloseException.TEST_EXCEPTION)).isFalse();
+        assertThat(TransportFailure.notConnected(new IOException("Connection reset by peer"))).isFalse();
+        assertThat(TransportFailure.closedBeforeResponse(new IllegalStateException(PrematureCloseException.TEST_EXCEPTION)))
+                .isTrue();
+        assertThat(TransportFailure.broken(new TimeoutException("no headers"))).isFalse();
     }
 }
