@@ -2,9 +2,11 @@ import os
 import sys
 
 import pytest
-import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import dragon_tools  # noqa: E402,F401  (sets the CPU threading environment before torch loads)
+import torch  # noqa: E402
 
 from dragon_tools.model import DragonMoE, ModelConfig  # noqa: E402
 from dragon_tools.tokenizer import SPECIAL_TOKENS, train_bpe  # noqa: E402
