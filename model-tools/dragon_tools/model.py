@@ -84,6 +84,24 @@ def window_mask(q_pos: torch.Tensor, k_pos: torch.Tensor, window: int) -> torch.
     return ((k >= 0) & (k <= q) & (q - k < window)).unsqueeze(1)
 
 
+class KVCache:
+    """One layer's keys and values so far, for incremental decoding; holds at most `window` positions
+    (older keys are outside every later query's window)."""
+
+    def __init__(self, window: int):
+        self.window = window
+        self.k: Optional[torch.Tensor] = None    # [B, H, S, Dh]
+        self.v: Optional[torch.Tensor] = None    # [B, H, S, Dh]
+        self.pos: Optional[torch.Tensor] = None  # [B, S]
+
+    def extend(self, k: torch.Tensor, v: torch.Tensor, pos: torch.Tensor):
+        """Appends the new positions; returns all cached (k, v, positions) including them."""
+        if self.k is not None:
+            k, v, pos = torch.cat([self.k, k], 2), torch.cat([self.v, v], 2), torch.cat([self.pos, pos], 1)
+        self.k, self.v, self.pos = k[:, :, -self.window:], v[:, :, -self.window:], pos[:, -self.window:]
+        return k, v, pos
+
+
 class Attention(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -112,9 +130,12 @@ class Attention(nn.Module):
         b, _, t, _ = a.shape
         return self.wo(a.transpose(1, 2).reshape(b, t, self.cfg.d_model))
 
-    def forward(self, x: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, positions: torch.Tensor, cache: Optional[KVCache] = None) -> torch.Tensor:
         q, k, v = self.qkv(x, positions)
-        return self.attend(q, k, v, window_mask(positions, positions, self.cfg.window))
+        k_pos = positions
+        if cache is not None:
+            k, v, k_pos = cache.extend(k, v, positions)
+        return self.attend(q, k, v, window_mask(positions, k_pos, self.cfg.window))
 
 
 class SwiGLU(nn.Module):
@@ -180,8 +201,8 @@ class Block(nn.Module):
         self.ffn_norm = RMSNorm(cfg.d_model, cfg.norm_eps)
         self.moe = MoE(cfg)
 
-    def forward(self, h: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
-        h = h + self.attn(self.attn_norm(h), positions)
+    def forward(self, h: torch.Tensor, positions: torch.Tensor, cache: Optional[KVCache] = None) -> torch.Tensor:
+        h = h + self.attn(self.attn_norm(h), positions, cache)
         return h + self.moe(self.ffn_norm(h))
 
 
@@ -215,18 +236,24 @@ class DragonMoE(nn.Module):
     def head_weight(self) -> torch.Tensor:
         return self.embed.weight  # tied input/output embedding  [V, d]
 
-    def hidden_states(self, ids: torch.Tensor, positions: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """ids: [B, T] -> final hidden before the final norm [B, T, d]."""
+    def hidden_states(self, ids: torch.Tensor, positions: Optional[torch.Tensor] = None,
+                      caches: Optional[List[KVCache]] = None) -> torch.Tensor:
+        """ids: [B, T] -> final hidden before the final norm [B, T, d]. With `caches` (one per block, from
+        `new_caches`), attention also sees the positions given in earlier calls: incremental decoding."""
         if positions is None:
             positions = torch.arange(ids.shape[1]).unsqueeze(0).expand_as(ids)
         h = self.embed(ids)
-        for block in self.blocks:
-            h = block(h, positions)
+        for l, block in enumerate(self.blocks):
+            h = block(h, positions, None if caches is None else caches[l])
         return h
 
-    def forward(self, ids: torch.Tensor, positions: Optional[torch.Tensor] = None) -> torch.Tensor:
-        mu = self.pc(self.final_norm(self.hidden_states(ids, positions)))
+    def forward(self, ids: torch.Tensor, positions: Optional[torch.Tensor] = None,
+                caches: Optional[List[KVCache]] = None) -> torch.Tensor:
+        mu = self.pc(self.final_norm(self.hidden_states(ids, positions, caches)))
         return mu @ self.head_weight().t()  # [B, T, V]
+
+    def new_caches(self) -> List[KVCache]:
+        return [KVCache(self.cfg.window) for _ in self.blocks]
 
     def loads(self) -> List[torch.Tensor]:
         return [b.moe.last_load for b in self.blocks]

@@ -58,3 +58,15 @@ def test_model_runs_at_long_positions(tiny_model):
     # attention depends on relative offsets only (RoPE), so absolute position barely matters
     assert torch.isfinite(far_logits).all()
     assert torch.allclose(near_logits, far_logits, atol=1e-3)
+
+
+def test_incremental_decoding_over_kv_cache_matches_the_full_forward_beyond_the_window(tiny_model):
+    ids = torch.randint(0, tiny_model.cfg.vocab_size, (3, 20))  # window is 8: the cache must drop old keys
+    with torch.no_grad():
+        full = tiny_model(ids)                                                # [3, 20, V]
+        caches = tiny_model.new_caches()
+        steps = [tiny_model(ids[:, :5], torch.arange(5).expand(3, -1), caches)]
+        for t in range(5, 20):
+            steps.append(tiny_model(ids[:, t:t + 1], torch.full((3, 1), t), caches))
+    assert torch.allclose(torch.cat(steps, dim=1), full, atol=1e-5)
+    assert caches[0].k.shape[2] == tiny_model.cfg.window

@@ -114,3 +114,16 @@ def test_balanced_partition_splits_load_evenly():
     sums = [sum(loads[0][e] for e in g["experts"][0]) for g in groups]
     assert sorted(e for g in groups for e in g["experts"][0]) == list(range(8))
     assert abs(sums[0] - sums[1]) <= 2
+
+
+def test_sampled_replay_documents_keep_their_prompt_and_stop_at_eos(tiny_model, tiny_tokenizer):
+    from dragon_tools import replay
+    docs = replay.sample_documents(tiny_model, tiny_tokenizer, 23, seed=5, max_new=12)
+    assert len(docs) == 23
+    for i, d in enumerate(docs):
+        prompt = tiny_tokenizer.completion_prompt(replay.SAMPLE_PROMPTS[i % len(replay.SAMPLE_PROMPTS)])
+        sampled = d[len(prompt):]
+        assert d[:len(prompt)] == prompt
+        assert 1 <= len(sampled) <= 12
+        assert tiny_tokenizer.eos not in sampled[:-1]  # cut right after the first EOS
+    assert replay.sample_documents(tiny_model, tiny_tokenizer, 23, seed=5, max_new=12) == docs
