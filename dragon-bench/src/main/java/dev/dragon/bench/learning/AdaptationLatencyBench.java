@@ -1,11 +1,13 @@
 package dev.dragon.bench.learning;
 
+import dev.dragon.bench.report.Machine;
 import dev.dragon.platform.Prometheus;
 import dev.dragon.platform.chaos.Chaos;
 import dev.dragon.platform.chaos.ChaosStack;
 import dev.dragon.platform.chaos.FaultWindow;
 import dev.dragon.platform.chaos.LearnerDecisions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +67,7 @@ public final class AdaptationLatencyBench {
                 System.err::println)) {
             String key = stack.admin().tenantWithKey("adaptation-bench", 100_000, 100_000_000);
             Map<String, Object> report = new AdaptationLatencyBench(stack, key).run(rounds, perRound);
-            report.put("machine", dev.dragon.bench.report.Machine.describe());
+            report.put("machine", Machine.describe());
             report.put("when", Instant.now().toString());
             Files.writeString(out.resolve("adaptation-latency.json"), JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(report));
@@ -195,7 +197,7 @@ public final class AdaptationLatencyBench {
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
