@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The platform over its OpenAI API: streamed chat completions, timed at the client from the request to the
- * first and last content chunk; counts the {@code x-dragon-cache} answers.
+ * first and last content chunk, tokens counted from the usage the server reports; counts the {@code x-dragon-cache} answers.
  */
 final class HttpTarget implements Target {
 
@@ -77,7 +77,8 @@ final class HttpTarget implements Target {
             cache.computeIfAbsent(r.headers().firstValue("x-dragon-cache").orElse("none"), k -> new LongAdder())
                     .increment();
             long first = 0;
-            int tokens = 0;
+            int contentChunks = 0;
+            int completion = -1;
             int prompt = 0;
             Iterator<String> lines = r.body().iterator();
             while (lines.hasNext()) {
@@ -88,16 +89,19 @@ final class HttpTarget implements Target {
                 JsonNode chunk = JSON.readTree(line.substring(6));
                 JsonNode choices = chunk.path("choices");
                 if (choices.size() > 0 && !choices.get(0).path("delta").path("content").asString("").isEmpty()) {
-                    tokens++;
+                    contentChunks++;
                     if (first == 0) {
-                        first = System.nanoTime();
+                        first = System.nanoTime();   // a token decoding to "" sends no chunk: TTFT is the first text
                     }
                 }
                 if (chunk.path("usage").isObject()) {
                     prompt = chunk.path("usage").path("prompt_tokens").asInt();
+                    completion = chunk.path("usage").path("completion_tokens").asInt();
                 }
             }
-            return new Outcome(first - t0, System.nanoTime() - t0, tokens, prompt, tokens == 0);
+            // count what the server says it generated (a token can decode to an empty chunk); chunks only without usage
+            int tokens = completion >= 0 ? completion : contentChunks;
+            return new Outcome(first == 0 ? 0 : first - t0, System.nanoTime() - t0, tokens, prompt, tokens == 0);
         } catch (IOException e) {
             return Outcome.failure(System.nanoTime() - t0);
         } catch (InterruptedException e) {

@@ -25,12 +25,25 @@ public final class PlatformBench {
     static final int[] CONCURRENCY = {1, 8, 32};
     static final long SEED = 20261123L;
     static final int PORT_OFFSET = 20_000;
+    /** Requests of the unrecorded pass before a target's first measured level. */
+    static final int WARM_UP_REQUESTS = 16;
 
     private PlatformBench() {
     }
 
+    /**
+     * The serving processes of the platform (each service JVM, redis-server) counted per token; this JVM, which
+     * runs the load-generating clients and the embedded Kafka broker, is reported beside them but not counted.
+     */
+    private static CpuMeter platformCpu(Platform platform) {
+        Map<String, Long> serving = new LinkedHashMap<>();
+        platform.services().forEach(s -> serving.put(s.spec().name(), s.pid()));
+        platform.pids().stream().filter(pid -> !serving.containsValue(pid)).forEach(pid -> serving.put("redis-server", pid));
+        return CpuMeter.of(serving, Map.of("bench JVM (clients + embedded Kafka)", ProcessHandle.current().pid()));
+    }
+
     static int requestsAt(int concurrency) {
-        return Math.max(8, 2 * concurrency);
+        return Math.max(16, 4 * concurrency);     // >= 4 per client: a p99 over more than one request each
     }
 
     public static void main(String[] args) throws IOException {
@@ -42,7 +55,7 @@ public final class PlatformBench {
         for (int c : CONCURRENCY) {
             total += 2 * requestsAt(c);
         }
-        total += 2 * requestsAt(8) + requestsAt(1);
+        total += 2 * requestsAt(8) + requestsAt(1) + 2 * WARM_UP_REQUESTS;
         Progress progress = new Progress(total);
         List<LoadRunner.Summary> rows = new ArrayList<>();
         Map<String, Object> report = new LinkedHashMap<>();
@@ -53,8 +66,10 @@ public final class PlatformBench {
                         "32", requestsAt(32))));
 
         try (LocalEngineTarget local = new LocalEngineTarget(bundle, 32, 2)) {
+            progress.warmUp(local, Workload.of(WARM_UP_REQUESTS, SEED - 1), 8);
+            CpuMeter cpu = CpuMeter.self("bench JVM (LocalEngine + clients)");
             for (int c : CONCURRENCY) {
-                rows.add(progress.run(local, Workload.of(requestsAt(c), SEED + c), c));
+                rows.add(progress.run(local, Workload.of(requestsAt(c), SEED + c), c, cpu));
             }
             report.put("local_experts_per_token", local.expertsPerToken());
         }
@@ -65,9 +80,12 @@ public final class PlatformBench {
         try (Platform platform = Platform.start(plan, root, out.resolve("platform-run"), List.of(), 240, s -> { })) {
             String gateway = "http://127.0.0.1:" + plan.ports().gateway();
             String router = "http://127.0.0.1:" + plan.ports().router();
+            CpuMeter cpu = platformCpu(platform);
+            report.put("platform_processes", cpu.sample().keySet());
             try (HttpTarget uncached = new HttpTarget("platform (gateway, 2 expert groups)", gateway, key, false)) {
+                progress.warmUp(uncached, Workload.of(WARM_UP_REQUESTS, SEED - 1), 8);
                 for (int c : CONCURRENCY) {
-                    rows.add(progress.run(uncached, Workload.of(requestsAt(c), SEED + c), c));
+                    rows.add(progress.run(uncached, Workload.of(requestsAt(c), SEED + c), c, cpu));
                 }
             }
             String m = Prometheus.scrape(router);
@@ -75,9 +93,9 @@ public final class PlatformBench {
             report.put("platform_experts_per_token", Prometheus.sum(m, "dragon_experts_per_token", null).orElse(Double.NaN));
             try (HttpTarget cached = new HttpTarget("platform, response cache on", gateway, key, true)) {
                 Workload w = Workload.of(requestsAt(8), SEED + 8);
-                LoadRunner.Summary first = progress.run(cached, w, 8);
+                LoadRunner.Summary first = progress.run(cached, w, 8, cpu);
                 Map<String, Long> firstCounts = cached.takeCacheCounts();
-                LoadRunner.Summary again = progress.run(cached, w, 8);     // the same requests: all cacheable
+                LoadRunner.Summary again = progress.run(cached, w, 8, cpu);     // the same requests: all cacheable
                 report.put("response_cache", Map.of("first_pass", first, "first_pass_x_dragon_cache", firstCounts,
                         "repeat_pass", again, "repeat_pass_x_dragon_cache", cached.takeCacheCounts()));
             }
@@ -91,7 +109,7 @@ public final class PlatformBench {
         Path python = Path.of("/usr/bin/python3");
         if (EagerTarget.available(python)) {
             try (EagerTarget eager = new EagerTarget(python, root.resolve("model-tools"), bundle, 2)) {
-                rows.add(progress.run(eager, Workload.of(requestsAt(1), SEED + 1), 1));
+                rows.add(progress.run(eager, Workload.of(requestsAt(1), SEED + 1), 1, CpuMeter.none()));
             }
         } else {
             report.put("pytorch_eager", "skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch)");

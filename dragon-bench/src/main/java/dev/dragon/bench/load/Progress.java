@@ -13,12 +13,17 @@ final class Progress {
         this.total = total;
     }
 
-    LoadRunner.Summary run(Target target, Workload workload, int concurrency) {
+    LoadRunner.Summary run(Target target, Workload workload, int concurrency, CpuMeter cpu) {
         String label = target.name() + " @" + concurrency;
-        LoadRunner.Summary s = LoadRunner.run(target, workload, concurrency, done -> draw(base + done, label));
+        LoadRunner.Summary s = LoadRunner.run(target, workload, concurrency, cpu, done -> draw(base + done, label));
         base += workload.requests().size();
         draw(base, label);
         return s;
+    }
+
+    /** Runs {@code workload} once and forgets it: JIT, ORT arenas, connection pools and caches warm up. */
+    void warmUp(Target target, Workload workload, int concurrency) {
+        run(target, workload, concurrency, CpuMeter.none());
     }
 
     void note(String line) {

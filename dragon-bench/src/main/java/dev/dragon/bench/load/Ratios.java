@@ -19,6 +19,11 @@ final class Ratios {
             Double platform = tps(rows, "platform (gateway", c);
             if (local != null && platform != null) {
                 ratios.put("platform_over_local@" + c, platform / local);
+                ratios.put("itl_p50_platform_over_local@" + c, metric(rows, "platform (gateway", c, LoadRunner.Summary::itlP50Ms)
+                        / metric(rows, "LocalEngine", c, LoadRunner.Summary::itlP50Ms));
+                ratios.put("cpu_per_token_platform_over_local@" + c,
+                        metric(rows, "platform (gateway", c, LoadRunner.Summary::cpuSecondsPerToken)
+                                / metric(rows, "LocalEngine", c, LoadRunner.Summary::cpuSecondsPerToken));
             }
         }
         Double eager = tps(rows, "PyTorch eager", 1);
@@ -40,18 +45,25 @@ final class Ratios {
     static String table(List<LoadRunner.Summary> rows) {
         List<String> lines = new ArrayList<>();
         lines.add("| target | streams | requests (failed) | tokens/s | requests/s | TTFT p50 / p99 ms "
-                + "| inter-token p50 / p99 ms | end-to-end p50 / p99 ms |");
-        lines.add("|---|---:|---:|---:|---:|---:|---:|---:|");
+                + "| inter-token p50 / p99 ms | end-to-end p50 / p99 ms | CPU ms / token |");
+        lines.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (LoadRunner.Summary s : rows) {
-            lines.add(String.format(Locale.ROOT, "| %s | %d | %d (%d) | %.0f | %.2f | %.0f / %.0f | %.1f / %.1f | %.0f / %.0f |",
+            lines.add(String.format(Locale.ROOT, "| %s | %d | %d (%d) | %.0f | %.2f | %.0f / %.0f | %.1f / %.1f | %.0f / %.0f | %.2f |",
                     s.target(), s.concurrency(), s.requests(), s.failed(), s.tokensPerSecond(), s.requestsPerSecond(),
-                    s.ttftP50Ms(), s.ttftP99Ms(), s.itlP50Ms(), s.itlP99Ms(), s.e2eP50Ms(), s.e2eP99Ms()));
+                    s.ttftP50Ms(), s.ttftP99Ms(), s.itlP50Ms(), s.itlP99Ms(), s.e2eP50Ms(), s.e2eP99Ms(),
+                    s.cpuSecondsPerToken() * 1e3));
         }
         return String.join("\n", lines);
     }
 
     private static Double tps(List<LoadRunner.Summary> rows, String prefix, int c) {
+        double v = metric(rows, prefix, c, LoadRunner.Summary::tokensPerSecond);
+        return Double.isNaN(v) ? null : v;
+    }
+
+    private static double metric(List<LoadRunner.Summary> rows, String prefix, int c,
+                                 java.util.function.ToDoubleFunction<LoadRunner.Summary> f) {
         return rows.stream().filter(r -> r.target().startsWith(prefix) && r.concurrency() == c)
-                .map(LoadRunner.Summary::tokensPerSecond).findFirst().orElse(null);
+                .mapToDouble(f).findFirst().orElse(Double.NaN);
     }
 }
