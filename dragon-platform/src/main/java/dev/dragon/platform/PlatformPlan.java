@@ -69,9 +69,13 @@ public record PlatformPlan(Ports ports, Path bundle, String devKey, String signi
         return list;
     }
 
-    /** One replica of expert group {@code group}. */
+    /**
+     * One replica of expert group {@code group}, given one core the way a pod's CPU limit of 1 would
+     * ({@code -XX:ActiveProcessorCount=1}): one ORT intra-op thread, and the JVM's GC, ForkJoin and Netty pools
+     * sized for one core, so that two groups and the router do not oversubscribe a small host.
+     */
     public static ServiceSpec expert(String name, String group, int httpPort, int grpcPort, Path bundle) {
-        return new ServiceSpec(name, "expert-service", List.of("-Xmx512m"), List.of(
+        return new ServiceSpec(name, "expert-service", List.of("-Xmx512m", "-XX:ActiveProcessorCount=1"), List.of(
                 "--dragon.expert.group=" + group,
                 "--dragon.expert.bundle=" + bundle,
                 "--server.port=" + httpPort,

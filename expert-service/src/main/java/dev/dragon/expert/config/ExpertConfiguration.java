@@ -25,7 +25,7 @@ public class ExpertConfiguration {
 
     @Bean
     OrtRuntime ortRuntime(ExpertProperties properties) {
-        return new OrtRuntime(new RuntimeOptions(properties.ort().threads(), properties.ort().spinning()));
+        return new OrtRuntime(new RuntimeOptions(properties.ort().effectiveThreads(), properties.ort().spinning()));
     }
 
     @Bean

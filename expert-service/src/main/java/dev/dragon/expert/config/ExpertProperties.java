@@ -34,10 +34,16 @@ public record ExpertProperties(
         @Valid @NotNull @DefaultValue Limits limits) {
 
     /**
-     * @param threads  intra-op threads of one graph run (the pod's CPU limit)
+     * @param threads  intra-op threads of one graph run; 0 = the cores this process is given (the JVM's
+     *                 available processors: a pod's CPU limit, or {@code -XX:ActiveProcessorCount}), at most 8
      * @param spinning whether idle ORT threads spin before sleeping (lower latency, more CPU)
      */
-    public record Ort(@Min(1) @Max(64) @DefaultValue("2") int threads, @DefaultValue("false") boolean spinning) {
+    public record Ort(@Min(0) @Max(64) @DefaultValue("0") int threads, @DefaultValue("false") boolean spinning) {
+
+        /** The intra-op threads to use: {@code threads}, or the given cores when it is 0. */
+        public int effectiveThreads() {
+            return threads > 0 ? threads : Math.min(8, Runtime.getRuntime().availableProcessors());
+        }
     }
 
     /**

@@ -30,7 +30,9 @@ class ExpertPropertiesTest {
             assertThat(p.bundle()).isEqualTo(Path.of("models/dragon-moe-mini"));
             assertThat(p.group()).isEqualTo("g0");
             assertThat(p.placement()).isEmpty();
-            assertThat(p.ort().threads()).isEqualTo(2);
+            assertThat(p.ort().threads()).isEqualTo(0);
+            assertThat(p.ort().effectiveThreads())
+                    .isEqualTo(Math.min(8, Runtime.getRuntime().availableProcessors()));
             assertThat(p.ort().spinning()).isFalse();
             assertThat(p.warmUp().rows()).isEqualTo(64);
             assertThat(p.warmUp().rounds()).isEqualTo(3);
@@ -54,8 +56,8 @@ class ExpertPropertiesTest {
     }
 
     @Test
-    void startup_fails_forZeroOrtThreads_orNegativeExperts() {
-        runner.withPropertyValues("dragon.expert.group=g0", "dragon.expert.ort.threads=0")
+    void startup_fails_forNegativeOrtThreads_orNegativeExperts() {
+        runner.withPropertyValues("dragon.expert.group=g0", "dragon.expert.ort.threads=-1")
                 .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
                         .hasMessageContaining("ort.threads"));
         runner.withPropertyValues("dragon.expert.group=g0", "dragon.expert.placement[0]=-1")
