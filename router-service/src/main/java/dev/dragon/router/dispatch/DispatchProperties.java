@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * properties record.
  *
  * @param mode        {@code local}: every expert in this process; {@code remote}: expert groups over gRPC
- * @param precision   rows on the wire: {@code fp32} (exact) or {@code fp16} (half the bytes)
+ * @param precision   rows on the wire: {@code fp16} (half the bytes; the golden greedy continuations hold,
+ *                    RemoteGoldenIT) or {@code fp32} (bit-exact with in-process experts)
  * @param callTimeout deadline of one call to one replica; a slower call is retried on another replica
  * @param deadline    deadline of one layer's dispatch to a group, retries included
  * @param retries     calls to other replicas of the group after the first one fails
@@ -22,7 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                    in several groups goes to the least loaded of them.
  */
 public record DispatchProperties(@NotNull @DefaultValue("local") Mode mode,
-                                 @NotNull @DefaultValue("fp32") TensorCodec.Precision precision,
+                                 @NotNull @DefaultValue("fp16") TensorCodec.Precision precision,
                                  @NotNull @DefaultValue("2s") Duration callTimeout,
                                  @NotNull @DefaultValue("10s") Duration deadline,
                                  @Min(0) @Max(16) @DefaultValue("2") int retries,

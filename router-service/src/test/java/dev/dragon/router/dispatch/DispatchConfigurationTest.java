@@ -45,11 +45,11 @@ class DispatchConfigurationTest {
             .withUserConfiguration(Shared.class, RouterConfiguration.Settings.class, DispatchConfiguration.class);
 
     @Test
-    void defaults_areLocalFp32_andBuildNoRemoteBeans() {
+    void defaults_areLocalFp16_andBuildNoRemoteBeans() {
         runner.run(context -> {
             DispatchProperties dispatch = context.getBean(DispatchProperties.class);
             assertThat(dispatch.mode()).isEqualTo(DispatchProperties.Mode.LOCAL);
-            assertThat(dispatch.precision()).isEqualTo(TensorCodec.Precision.FP32);
+            assertThat(dispatch.precision()).isEqualTo(TensorCodec.Precision.FP16);
             assertThat(dispatch.callTimeout()).isEqualTo(Duration.ofSeconds(2));
             assertThat(dispatch.deadline()).isEqualTo(Duration.ofSeconds(10));
             assertThat(dispatch.retries()).isEqualTo(2);
@@ -66,12 +66,12 @@ class DispatchConfigurationTest {
 
     @Test
     void remoteMode_withStaticEndpoints_buildsTheDiscoveryAndTheRemoteBackend() {
-        runner.withPropertyValues("dragon.router.dispatch.mode=remote", "dragon.router.dispatch.precision=fp16",
+        runner.withPropertyValues("dragon.router.dispatch.mode=remote", "dragon.router.dispatch.precision=fp32",
                 "dragon.router.dispatch.call-timeout=750ms",
                 "dragon.router.discovery.static-endpoints.g0=127.0.0.1:19092,127.0.0.1:19093",
                 "dragon.router.discovery.static-endpoints.g1=127.0.0.1:19094").run(context -> {
             assertThat(context).hasNotFailed();
-            assertThat(context.getBean(DispatchProperties.class).precision()).isEqualTo(TensorCodec.Precision.FP16);
+            assertThat(context.getBean(DispatchProperties.class).precision()).isEqualTo(TensorCodec.Precision.FP32);
             assertThat(context.getBean(DispatchProperties.class).callTimeout()).isEqualTo(Duration.ofMillis(750));
             ExpertDiscovery discovery = context.getBean("expertDiscovery", ExpertDiscovery.class);
             assertThat(discovery).isInstanceOf(StaticExpertDiscovery.class);

@@ -57,10 +57,7 @@ class RemoteGoldenIT {
             servers.put(group, replicas);
             discovery.update(group, replicas.stream().map(ExpertGroupServer::endpoint).toList());
         }
-        backend = new RemoteExpertBackend(ShippedExperts.modelId(),
-                GroupPlacement.of(ShippedExperts.bundle().manifest(), Map.of()), discovery, ChannelFactory.plaintext(),
-                new RemoteExpertBackend.Settings(Precision.FP32, Duration.ofSeconds(20), Duration.ofSeconds(60), 2),
-                new SimpleMeterRegistry());
+        backend = backendOver(discovery, Precision.FP32);
     }
 
     @AfterAll
@@ -107,28 +104,17 @@ class RemoteGoldenIT {
     void engine_withRemoteExperts_reproducesEveryGoldenContinuation_whileAReplicaOfEachGroupIsKilled()
             throws Exception {
         List<GoldenReference.Case> cases = ShippedExperts.golden().cases();
-        List<RecordingSink> sinks = new ArrayList<>();
         long waitedBefore = backend.waitedNanos();
         try (LocalEngine engine = new LocalEngine(ShippedExperts.model(), backend, new EngineOptions(16, 64, 256),
                 EngineObserver.NONE)) {
-            for (GoldenReference.Case c : cases) {
-                RecordingSink sink = new RecordingSink();
-                sinks.add(sink);
-                engine.submit(new GenerationRequest(c.name(), c.promptIdArray(), stopIds(c),
-                        SamplingParams.builder().temperature(0).maxTokens(c.greedyIdArray().length).build(), false, sink));
-            }
+            List<RecordingSink> sinks = submitGreedy(engine, cases);
             await().atMost(Duration.ofMinutes(2)).until(() -> sinks.stream().anyMatch(s -> s.tokens.size() >= 2));
             servers.get("g0").get(0).kill();                                     // mid-stream
             servers.get("g1").get(1).kill();
 
             for (int i = 0; i < cases.size(); i++) {
-                GoldenReference.Case c = cases.get(i);
                 sinks.get(i).await();
-                int[] greedy = c.greedyIdArray();
-                int last = greedy[greedy.length - 1];
-                boolean endsWithStop = Arrays.stream(stopIds(c)).anyMatch(s -> s == last);
-                assertThat(sinks.get(i).ids()).as(c.name())
-                        .containsExactly(endsWithStop ? Arrays.copyOf(greedy, greedy.length - 1) : greedy);
+                assertThat(sinks.get(i).ids()).as(cases.get(i).name()).containsExactly(expectedIds(cases.get(i)));
             }
         } finally {
             discovery.update("g0", List.of(servers.get("g0").get(1).endpoint()));
@@ -141,10 +127,7 @@ class RemoteGoldenIT {
     void engine_failsOnlyWithExpertUnavailable_whenAGroupHasNoReplica() throws Exception {
         StaticExpertDiscovery onlyG0 = new StaticExpertDiscovery(Set.of("g0", "g1"),
                 Map.of("g0", List.of(liveEndpoint("g0"))));
-        try (RemoteExpertBackend halfBackend = new RemoteExpertBackend(ShippedExperts.modelId(),
-                GroupPlacement.of(ShippedExperts.bundle().manifest(), Map.of()), onlyG0, ChannelFactory.plaintext(),
-                new RemoteExpertBackend.Settings(Precision.FP32, Duration.ofSeconds(20), Duration.ofSeconds(60), 2),
-                new SimpleMeterRegistry());
+        try (RemoteExpertBackend halfBackend = backendOver(onlyG0, Precision.FP32);
              LocalEngine engine = new LocalEngine(ShippedExperts.model(), halfBackend, new EngineOptions(4, 8, 256),
                      EngineObserver.NONE)) {
             GoldenReference.Case c = ShippedExperts.golden().cases().getFirst();
@@ -157,6 +140,49 @@ class RemoteGoldenIT {
                             assertThat(e.failures().values()).allSatisfy(v -> assertThat(v).contains("g1")));
             await().atMost(Duration.ofSeconds(30)).until(() -> engine.running() == 0);
         }
+    }
+
+    @Test
+    void engine_withFp16RowsOnTheWire_reproducesEveryGoldenContinuation() throws Exception {
+        StaticExpertDiscovery live = new StaticExpertDiscovery(Set.of("g0", "g1"),
+                Map.of("g0", List.of(liveEndpoint("g0")), "g1", List.of(liveEndpoint("g1"))));
+        List<GoldenReference.Case> cases = ShippedExperts.golden().cases();
+        try (RemoteExpertBackend fp16 = backendOver(live, Precision.FP16);
+             LocalEngine engine = new LocalEngine(ShippedExperts.model(), fp16, new EngineOptions(16, 64, 256),
+                     EngineObserver.NONE)) {
+            List<RecordingSink> sinks = submitGreedy(engine, cases);
+            for (int i = 0; i < cases.size(); i++) {
+                sinks.get(i).await();
+                assertThat(sinks.get(i).ids()).as(cases.get(i).name()).containsExactly(expectedIds(cases.get(i)));
+            }
+        }
+    }
+
+    /** Submits every case, greedy, for as many tokens as its golden continuation; one sink per case. */
+    private static List<RecordingSink> submitGreedy(LocalEngine engine, List<GoldenReference.Case> cases) {
+        List<RecordingSink> sinks = new ArrayList<>();
+        for (GoldenReference.Case c : cases) {
+            RecordingSink sink = new RecordingSink();
+            sinks.add(sink);
+            engine.submit(new GenerationRequest(c.name(), c.promptIdArray(), stopIds(c),
+                    SamplingParams.builder().temperature(0).maxTokens(c.greedyIdArray().length).build(), false, sink));
+        }
+        return sinks;
+    }
+
+    /** The golden greedy continuation as the engine emits it: a final stop token is not emitted. */
+    private static int[] expectedIds(GoldenReference.Case c) {
+        int[] greedy = c.greedyIdArray();
+        int last = greedy[greedy.length - 1];
+        return Arrays.stream(stopIds(c)).anyMatch(s -> s == last) ? Arrays.copyOf(greedy, greedy.length - 1) : greedy;
+    }
+
+    /** A backend over {@code groups} with generous deadlines (the IT shares two cores with four servers). */
+    private static RemoteExpertBackend backendOver(StaticExpertDiscovery groups, Precision precision) {
+        return new RemoteExpertBackend(ShippedExperts.modelId(),
+                GroupPlacement.of(ShippedExperts.bundle().manifest(), Map.of()), groups, ChannelFactory.plaintext(),
+                new RemoteExpertBackend.Settings(precision, Duration.ofSeconds(20), Duration.ofSeconds(60), 2),
+                new SimpleMeterRegistry());
     }
 
     private ReplicaEndpoint liveEndpoint(String group) {
