@@ -39,6 +39,10 @@ public final class PlatformBench {
         Map<String, Long> serving = new LinkedHashMap<>();
         platform.services().forEach(s -> serving.put(s.spec().name(), s.pid()));
         platform.pids().stream().filter(pid -> !serving.containsValue(pid)).forEach(pid -> serving.put("redis-server", pid));
+        // embedded-redis runs its bundled binary as a child of this JVM without telling the platform its pid
+        ProcessHandle.current().children()
+                .filter(p -> p.info().command().map(c -> c.contains("redis")).orElse(false))
+                .forEach(p -> serving.putIfAbsent("redis-server", p.pid()));
         return CpuMeter.of(serving, Map.of("bench JVM (clients + embedded Kafka)", ProcessHandle.current().pid()));
     }
 
