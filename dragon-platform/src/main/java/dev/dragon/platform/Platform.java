@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -113,6 +114,11 @@ public final class Platform implements AutoCloseable {
         } catch (IOException ex) {
             throw new PlatformException("cannot copy the service jars to " + dir + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** The redis-server this platform started; empty for the embedded-redis fallback, which hides its pid. */
+    public Optional<Long> redisPid() {
+        return redis.pid();
     }
 
     /** Every process this platform started (services, their children, and a redis-server). */

@@ -22,7 +22,7 @@ final class CpuMeter {
 
     /**
      * {@code counted}: {@code name → pid} of the processes whose CPU is the cost of serving; {@code shown}: reported
-     * beside them but left out of the total (the load generator). A pid that is gone counts as zero CPU.
+     * beside them but left out of the total (the load generator). A pid already gone is left out.
      */
     static CpuMeter of(Map<String, Long> counted, Map<String, Long> shown) {
         Map<String, ProcessHandle> handles = new LinkedHashMap<>();

@@ -32,17 +32,14 @@ public final class PlatformBench {
     }
 
     /**
-     * The serving processes of the platform (each service JVM, redis-server) counted per token; this JVM, which
+     * The serving processes of the platform (each service JVM, and redis-server where the machine's binary runs:
+     * the embedded-redis fallback hides its pid) counted per token; this JVM, which
      * runs the load-generating clients and the embedded Kafka broker, is reported beside them but not counted.
      */
     private static CpuMeter platformCpu(Platform platform) {
         Map<String, Long> serving = new LinkedHashMap<>();
         platform.services().forEach(s -> serving.put(s.spec().name(), s.pid()));
-        platform.pids().stream().filter(pid -> !serving.containsValue(pid)).forEach(pid -> serving.put("redis-server", pid));
-        // embedded-redis runs its bundled binary as a child of this JVM without telling the platform its pid
-        ProcessHandle.current().children()
-                .filter(p -> p.info().command().map(c -> c.contains("redis")).orElse(false))
-                .forEach(p -> serving.putIfAbsent("redis-server", p.pid()));
+        platform.redisPid().ifPresent(pid -> serving.put("redis-server", pid));
         return CpuMeter.of(serving, Map.of("bench JVM (clients + embedded Kafka)", ProcessHandle.current().pid()));
     }
 

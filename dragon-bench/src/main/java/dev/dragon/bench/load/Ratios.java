@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /** The results table and the ratios docs/BENCHMARKS.md records (distributed / LocalEngine, Dragon / eager). */
 final class Ratios {
@@ -62,7 +63,7 @@ final class Ratios {
     }
 
     private static double metric(List<LoadRunner.Summary> rows, String prefix, int c,
-                                 java.util.function.ToDoubleFunction<LoadRunner.Summary> f) {
+                                 ToDoubleFunction<LoadRunner.Summary> f) {
         return rows.stream().filter(r -> r.target().startsWith(prefix) && r.concurrency() == c)
                 .mapToDouble(f).findFirst().orElse(Double.NaN);
     }

@@ -25,7 +25,9 @@ public class ExpertConfiguration {
 
     @Bean
     OrtRuntime ortRuntime(ExpertProperties properties) {
-        return new OrtRuntime(new RuntimeOptions(properties.ort().effectiveThreads(), properties.ort().spinning()));
+        ExpertProperties.Ort ort = properties.ort();
+        int threads = ort.threads() > 0 ? ort.threads() : RuntimeOptions.defaults().intraOpThreads();
+        return new OrtRuntime(new RuntimeOptions(threads, ort.spinning()));
     }
 
     @Bean

@@ -39,11 +39,6 @@ public record ExpertProperties(
      * @param spinning whether idle ORT threads spin before sleeping (lower latency, more CPU)
      */
     public record Ort(@Min(0) @Max(64) @DefaultValue("0") int threads, @DefaultValue("false") boolean spinning) {
-
-        /** The intra-op threads to use: {@code threads}, or the given cores when it is 0. */
-        public int effectiveThreads() {
-            return threads > 0 ? threads : Math.min(8, Runtime.getRuntime().availableProcessors());
-        }
     }
 
     /**

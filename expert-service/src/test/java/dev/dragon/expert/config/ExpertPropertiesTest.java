@@ -31,8 +31,6 @@ class ExpertPropertiesTest {
             assertThat(p.group()).isEqualTo("g0");
             assertThat(p.placement()).isEmpty();
             assertThat(p.ort().threads()).isEqualTo(0);
-            assertThat(p.ort().effectiveThreads())
-                    .isEqualTo(Math.min(8, Runtime.getRuntime().availableProcessors()));
             assertThat(p.ort().spinning()).isFalse();
             assertThat(p.warmUp().rows()).isEqualTo(64);
             assertThat(p.warmUp().rounds()).isEqualTo(3);
