@@ -123,7 +123,7 @@ spec:
                 fieldRef:
                   fieldPath: metadata.namespace
             - name: JAVA_TOOL_OPTIONS
-              value: {{ $root.Values.javaToolOptions | quote }}
+              value: {{ trim (printf "%s %s" $root.Values.javaToolOptions ($v.jvmOptions | default "")) | quote }}
             - name: SPRING_CONFIG_ADDITIONAL_LOCATION
               value: file:/config/application.yaml
             {{- with .env }}

@@ -10,7 +10,7 @@ import java.util.List;
  * @param token       token id
  * @param text        text released by this token: may be empty while an incomplete UTF-8 sequence or a
  *                    possible stop-sequence prefix is held back
- * @param logprob     log-probability of the token
+ * @param logprob     log-probability of the token (NaN unless the request asked for logprobs)
  * @param topLogprobs alternatives when requested, else empty
  * @param experts     {@code [layers][k]} routed experts that produced it, when requested, else null
  */

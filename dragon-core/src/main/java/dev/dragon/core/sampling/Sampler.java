@@ -13,7 +13,8 @@ import java.util.random.RandomGenerator;
  * restricted by top-k, then top-p (the smallest set of most likely tokens whose renormalised mass
  * reaches top_p), using this sequence's own random generator, seeded from {@code seed} when given so
  * that a run is reproducible. The reported logprob is the log-softmax of the unfiltered logits at
- * temperature 1, as the OpenAI API reports it. Not thread-safe: one sampler per sequence.
+ * temperature 1, as the OpenAI API reports it; it costs an {@code exp} per vocabulary entry, so it is only
+ * computed when the request asks for logprobs and is NaN otherwise. Not thread-safe: one sampler per sequence.
  */
 public final class Sampler {
 
@@ -44,11 +45,16 @@ public final class Sampler {
      */
     public SampledToken sample(float[] logits, int offset, int vocab) {
         Objects.checkFromIndexSize(offset, vocab, logits.length);
-        double logSumExp = logSumExp(logits, offset, vocab);
-        int token = params.isGreedy() ? argmax(logits, offset, vocab) : draw(logits, offset, vocab);
+        int best = validatedArgmax(logits, offset, vocab);                  // one pass: checks and greedy pick
+        double max = logits[offset + best];
+        int token = params.isGreedy() ? best : draw(logits, offset, vocab);
+        if (!params.logprobs()) {
+            return new SampledToken(token, Float.NaN, List.of());
+        }
+        double logSumExp = logSumExp(logits, offset, vocab, max);
         float logprob = (float) (logits[offset + token] - logSumExp);
         List<TokenLogprob> top = List.of();
-        if (params.logprobs() && params.topLogprobs() > 0) {
+        if (params.topLogprobs() > 0) {
             int[] ids = Ranking.top(logits, offset, vocab, params.topLogprobs());
             List<TokenLogprob> list = new ArrayList<>(ids.length);
             for (int id : ids) {
@@ -161,24 +167,42 @@ public final class Sampler {
 
     /** log Σ exp(logits), validating that the logits can form a distribution. */
     static double logSumExp(float[] logits, int offset, int vocab) {
-        if (vocab < 1) {
-            throw new IllegalArgumentException("need at least one logit");
-        }
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            float x = logits[offset + i];
-            if (Float.isNaN(x) || x == Float.POSITIVE_INFINITY) {
-                throw new IllegalArgumentException("logit of token " + i + " is " + x);
-            }
-            max = Math.max(max, x);
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-            throw new IllegalArgumentException("every logit is -infinity");
-        }
+        return logSumExp(logits, offset, vocab, logits[offset + validatedArgmax(logits, offset, vocab)]);
+    }
+
+    private static double logSumExp(float[] logits, int offset, int vocab, double max) {
         double sum = 0;
         for (int i = 0; i < vocab; i++) {
             sum += Math.exp(logits[offset + i] - max);
         }
         return max + Math.log(sum);
+    }
+
+    /**
+     * Index of the largest logit (the lowest id on ties, as {@link #argmax}), failing on NaN or +infinity
+     * logits, or when every logit is -infinity.
+     */
+    private static int validatedArgmax(float[] logits, int offset, int vocab) {
+        if (vocab < 1) {
+            throw new IllegalArgumentException("need at least one logit");
+        }
+        int best = -1;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            float x = logits[offset + i];
+            if (x > max) {
+                if (x == Float.POSITIVE_INFINITY) {
+                    throw new IllegalArgumentException("logit of token " + i + " is " + x);
+                }
+                max = x;
+                best = i;
+            } else if (x != x) {                                        // NaN compares false with everything
+                throw new IllegalArgumentException("logit of token " + i + " is " + x);
+            }
+        }
+        if (best < 0) {
+            throw new IllegalArgumentException("every logit is -infinity");
+        }
+        return best;
     }
 }

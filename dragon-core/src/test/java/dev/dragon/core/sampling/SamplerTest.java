@@ -116,10 +116,14 @@ class SamplerTest {
     }
 
     @Test
-    void topLogprobsOnlyWhenAsked() {
+    void logprobsOnlyWhenAsked() {
         SampledToken plain = new Sampler(SamplingParams.greedy()).sample(LOGITS);
+        assertThat(plain.token()).isZero();
         assertThat(plain.topLogprobs()).isEmpty();
-        assertThat((double) plain.logprob()).isCloseTo(Math.log(0.5), within(1e-6));
+        assertThat(plain.logprob()).isNaN();
+        SampledToken chosen = new Sampler(SamplingParams.greedy().toBuilder().logprobs(true).build()).sample(LOGITS);
+        assertThat((double) chosen.logprob()).isCloseTo(Math.log(0.5), within(1e-6));
+        assertThat(chosen.topLogprobs()).isEmpty();
         SampledToken asked = new Sampler(SamplingParams.greedy().toBuilder().logprobs(true).topLogprobs(20).build())
                 .sample(LOGITS);
         assertThat(asked.topLogprobs()).hasSize(4);

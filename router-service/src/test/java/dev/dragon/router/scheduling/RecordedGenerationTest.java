@@ -18,7 +18,7 @@ class RecordedGenerationTest {
 
     private static final GeneratedToken FIRST = new GeneratedToken(0, 17, "Hel", -0.25f,
             List.of(new TokenLogprob(17, -0.25f), new TokenLogprob(9, -1.75f)), new int[][] {{1, 4}, {0, 7}});
-    private static final GeneratedToken SECOND = new GeneratedToken(1, 301, "", -0.0625f, List.of(), null);
+    private static final GeneratedToken SECOND = new GeneratedToken(1, 301, "", Float.NaN, List.of(), null); // logprobs not asked
     private static final Completion DONE = new Completion("req-1", FinishReason.LENGTH, 12, 0, 2, "lo", "3",
             1_000, 2_000, 3_000);
 
@@ -47,6 +47,7 @@ class RecordedGenerationTest {
         assertThat(first.topLogprobs()).isEqualTo(FIRST.topLogprobs());
         assertThat(first.experts()).isDeepEqualTo(new int[][] {{1, 4}, {0, 7}});
         assertThat(((TokenEvent.Token) replayed.get(1)).token().experts()).isNull();
+        assertThat(((TokenEvent.Token) replayed.get(1)).token().logprob()).isNaN();
         Completion end = ((TokenEvent.Finished) replayed.get(2)).completion();
         assertThat(end.requestId()).isEqualTo("req-2");
         assertThat(end.reason()).isEqualTo(FinishReason.LENGTH);
