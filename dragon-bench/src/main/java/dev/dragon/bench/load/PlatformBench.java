@@ -26,7 +26,10 @@ public final class PlatformBench {
     static final long SEED = 20261123L;
     static final int PORT_OFFSET = 20_000;
     /** Requests of the unrecorded pass before a target's first measured level. */
-    static final int WARM_UP_REQUESTS = 16;
+    /** Seconds of load at 32 streams each target gets before it is measured (see {@link Progress#warmUp}). */
+    static final int WARM_UP_SECONDS = 30;
+    static final String PLATFORM = "platform (gateway, 2 expert groups)";
+    static final String ROUTER_DIRECT = "platform, router direct (no gateway)";
 
     private PlatformBench() {
     }
@@ -54,9 +57,9 @@ public final class PlatformBench {
         Files.createDirectories(out);
         int total = 0;
         for (int c : CONCURRENCY) {
-            total += 2 * requestsAt(c);
+            total += 3 * requestsAt(c);
         }
-        total += 2 * requestsAt(8) + requestsAt(1) + 2 * WARM_UP_REQUESTS;
+        total += 2 * requestsAt(8) + requestsAt(1);
         Progress progress = new Progress(total);
         List<LoadRunner.Summary> rows = new ArrayList<>();
         Map<String, Object> report = new LinkedHashMap<>();
@@ -67,7 +70,7 @@ public final class PlatformBench {
                         "32", requestsAt(32))));
 
         try (LocalEngineTarget local = new LocalEngineTarget(bundle, 32, 2)) {
-            progress.warmUp(local, Workload.of(WARM_UP_REQUESTS, SEED - 1), 8);
+            progress.warmUp(local, SEED - 1, 32, WARM_UP_SECONDS);
             CpuMeter cpu = CpuMeter.self("bench JVM (LocalEngine + clients)");
             for (int c : CONCURRENCY) {
                 rows.add(progress.run(local, Workload.of(requestsAt(c), SEED + c), c, cpu));
@@ -83,10 +86,16 @@ public final class PlatformBench {
             String router = "http://127.0.0.1:" + plan.ports().router();
             CpuMeter cpu = platformCpu(platform);
             report.put("platform_processes", cpu.sample().keySet());
-            try (HttpTarget uncached = new HttpTarget("platform (gateway, 2 expert groups)", gateway, key, false)) {
-                progress.warmUp(uncached, Workload.of(WARM_UP_REQUESTS, SEED - 1), 8);
+            try (HttpTarget uncached = new HttpTarget(PLATFORM, gateway, key, false)) {
+                progress.warmUp(uncached, SEED - 1, 32, WARM_UP_SECONDS);
                 for (int c : CONCURRENCY) {
                     rows.add(progress.run(uncached, Workload.of(requestsAt(c), SEED + c), c, cpu));
+                }
+            }
+            // the same warm platform without the gateway hop: what the distributed decode path itself costs
+            try (HttpTarget direct = new HttpTarget(ROUTER_DIRECT, router, key, false)) {
+                for (int c : CONCURRENCY) {
+                    rows.add(progress.run(direct, Workload.of(requestsAt(c), SEED + c), c, cpu));
                 }
             }
             String m = Prometheus.scrape(router);

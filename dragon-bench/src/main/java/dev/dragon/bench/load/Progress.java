@@ -21,9 +21,18 @@ final class Progress {
         return s;
     }
 
-    /** Runs {@code workload} once and forgets it: JIT, ORT arenas, connection pools and caches warm up. */
-    void warmUp(Target target, Workload workload, int concurrency) {
-        run(target, workload, concurrency, CpuMeter.none());
+    /**
+     * Runs rounds of {@code 4 × concurrency} requests and forgets them until {@code seconds} have passed, so
+     * that what is measured next is the steady state: the JIT's C2 tier of every JVM involved (the platform
+     * has five) is still compiling tens of seconds into load, and ORT arenas, connection pools and caches fill.
+     */
+    void warmUp(Target target, long seed, int concurrency, int seconds) {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        String label = target.name() + " warming up @" + concurrency;
+        for (int round = 0; System.nanoTime() < end; round++) {
+            LoadRunner.run(target, Workload.of(4 * concurrency, seed - round), concurrency, CpuMeter.none(),
+                    done -> draw(base, label));
+        }
     }
 
     void note(String line) {

@@ -16,22 +16,14 @@ final class Ratios {
     static Map<String, Double> of(List<LoadRunner.Summary> rows) {
         Map<String, Double> ratios = new LinkedHashMap<>();
         for (int c : PlatformBench.CONCURRENCY) {
-            Double local = tps(rows, "LocalEngine", c);
-            Double platform = tps(rows, "platform (gateway", c);
-            if (local != null && platform != null) {
-                ratios.put("platform_over_local@" + c, platform / local);
-                ratios.put("itl_p50_platform_over_local@" + c, metric(rows, "platform (gateway", c, LoadRunner.Summary::itlP50Ms)
-                        / metric(rows, "LocalEngine", c, LoadRunner.Summary::itlP50Ms));
-                ratios.put("cpu_per_token_platform_over_local@" + c,
-                        metric(rows, "platform (gateway", c, LoadRunner.Summary::cpuSecondsPerToken)
-                                / metric(rows, "LocalEngine", c, LoadRunner.Summary::cpuSecondsPerToken));
-            }
+            overLocal(ratios, rows, "platform", PlatformBench.PLATFORM, c);
+            overLocal(ratios, rows, "router_direct", PlatformBench.ROUTER_DIRECT, c);
         }
         Double eager = tps(rows, "PyTorch eager", 1);
         if (eager != null) {
             for (int c : PlatformBench.CONCURRENCY) {
                 Double local = tps(rows, "LocalEngine", c);
-                Double platform = tps(rows, "platform (gateway", c);
+                Double platform = tps(rows, PlatformBench.PLATFORM, c);
                 if (local != null) {
                     ratios.put("local@" + c + "_over_eager@1", local / eager);
                 }
@@ -41,6 +33,22 @@ final class Ratios {
             }
         }
         return ratios;
+    }
+
+    /** tokens/s, inter-token p50 and CPU per token of {@code target} against LocalEngine at {@code c} streams. */
+    private static void overLocal(Map<String, Double> ratios, List<LoadRunner.Summary> rows, String name,
+                                  String target, int c) {
+        Double local = tps(rows, "LocalEngine", c);
+        Double remote = tps(rows, target, c);
+        if (local == null || remote == null) {
+            return;
+        }
+        ratios.put(name + "_over_local@" + c, remote / local);
+        ratios.put("itl_p50_" + name + "_over_local@" + c, metric(rows, target, c, LoadRunner.Summary::itlP50Ms)
+                / metric(rows, "LocalEngine", c, LoadRunner.Summary::itlP50Ms));
+        ratios.put("cpu_per_token_" + name + "_over_local@" + c,
+                metric(rows, target, c, LoadRunner.Summary::cpuSecondsPerToken)
+                        / metric(rows, "LocalEngine", c, LoadRunner.Summary::cpuSecondsPerToken));
     }
 
     static String table(List<LoadRunner.Summary> rows) {
