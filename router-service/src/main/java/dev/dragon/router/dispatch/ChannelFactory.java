@@ -4,6 +4,8 @@ import dev.dragon.router.discovery.ReplicaEndpoint;
 import dev.dragon.support.grpc.RequestIdInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /** Opens the one gRPC channel the dispatcher keeps per replica endpoint. */
@@ -15,6 +17,11 @@ public interface ChannelFactory {
 
     ManagedChannel open(ReplicaEndpoint endpoint);
 
+    /** Where a layer's calls are started: the caller's thread unless the channels share a {@link DispatchLoop}. */
+    default Executor callStarter() {
+        return Runnable::run;
+    }
+
     /**
      * Plaintext HTTP/2 (in-cluster traffic), callbacks on the transport threads (they only decode and hand
      * over), keepalive so a silently dead replica is noticed, the request id of the caller's MDC in metadata.
@@ -22,14 +29,32 @@ public interface ChannelFactory {
      * buffering (RetriableStream) cost measurable engine-thread time per call.
      */
     static ChannelFactory plaintext() {
-        return endpoint -> ManagedChannelBuilder.forTarget(endpoint.target())
-                .usePlaintext()
+        return endpoint -> configure(ManagedChannelBuilder.forTarget(endpoint.target())).build();
+    }
+
+    /** As {@link #plaintext()}, every channel on {@code loop}'s thread, and calls started on it. */
+    static ChannelFactory plaintext(DispatchLoop loop) {
+        return new ChannelFactory() {
+            @Override
+            public ManagedChannel open(ReplicaEndpoint endpoint) {
+                return configure(NettyChannelBuilder.forTarget(endpoint.target())
+                        .eventLoopGroup(loop.group()).channelType(loop.channelType())).build();
+            }
+
+            @Override
+            public Executor callStarter() {
+                return loop.executor();
+            }
+        };
+    }
+
+    private static ManagedChannelBuilder<?> configure(ManagedChannelBuilder<?> builder) {
+        return builder.usePlaintext()
                 .directExecutor()
                 .disableRetry()
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .keepAliveTimeout(10, TimeUnit.SECONDS)
-                .intercept(RequestIdInterceptors.client())
-                .build();
+                .intercept(RequestIdInterceptors.client());
     }
 }

@@ -49,13 +49,18 @@ public class DispatchConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    DispatchLoop dispatchLoop() {
+        return new DispatchLoop();
+    }
+
+    @Bean(destroyMethod = "close")
     RemoteExpertBackend expertBackend(ModelBundle bundle, GroupPlacement placement, ExpertDiscovery discovery,
-                                      DispatchProperties dispatch, MeterRegistry registry) {
+                                      DispatchProperties dispatch, MeterRegistry registry, DispatchLoop loop) {
         String model = bundle.manifest().name() + "@" + bundle.manifest().version();
         LOG.info("routed experts over gRPC: model {}, groups {}, {} on the wire, call timeout {}, deadline {}, "
                 + "{} retries", model, placement.groups(), dispatch.precision(), dispatch.callTimeout(),
                 dispatch.deadline(), dispatch.retries());
-        return new RemoteExpertBackend(model, placement, discovery, ChannelFactory.plaintext(),
+        return new RemoteExpertBackend(model, placement, discovery, ChannelFactory.plaintext(loop),
                 RemoteExpertBackend.Settings.of(dispatch), registry);
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -44,6 +45,7 @@ public final class RemoteExpertBackend implements ExpertBackend {
     private final ReplicaPool pool;
     private final GroupCall.Policy policy;
     private final ExpertDiscovery.Subscription subscription;
+    private final Executor callStarter;
     private final LongAdder waitedNanos = new LongAdder();
 
     /**
@@ -58,6 +60,7 @@ public final class RemoteExpertBackend implements ExpertBackend {
         this.pool = new ReplicaPool(channels);
         this.policy = new GroupCall.Policy(pool, new DispatchMetrics(registry, placement.groups(), pool, waitedNanos),
                 new LogThrottle(TimeUnit.SECONDS.toNanos(10)), settings.callTimeout().toNanos(), 1 + settings.retries());
+        this.callStarter = channels.callStarter();
         this.subscription = discovery.subscribe(pool);
     }
 
@@ -69,27 +72,48 @@ public final class RemoteExpertBackend implements ExpertBackend {
         try {
             Map<String, List<Integer>> plan = plan(batch, failures);
             long deadlineAt = System.nanoTime() + settings.deadline().toNanos();
-            List<CompletableFuture<Void>> calls = new ArrayList<>();
-            plan.forEach((group, parts) -> {
-                int[] idx = parts.stream().mapToInt(Integer::intValue).toArray();
-                GroupCall call = new GroupCall(group, batch, idx, request(batch, idx), out, policy, deadlineAt);
-                calls.add(call.start().thenAccept(reason -> {
+            List<GroupCall> calls = new ArrayList<>();
+            List<int[]> parts = new ArrayList<>();
+            plan.forEach((group, experts) -> {                 // requests encoded here, on the caller's thread
+                int[] idx = experts.stream().mapToInt(Integer::intValue).toArray();
+                calls.add(new GroupCall(group, batch, idx, request(batch, idx), out, policy, deadlineAt));
+                parts.add(idx);
+            });
+            callStarter.execute(() -> startAll(batch, calls, parts, out, failures, result));
+        } catch (RuntimeException e) {
+            failAll(batch, out, failures, result, e);
+        }
+        return result;
+    }
+
+    /** Starts a layer's group calls (on the call starter's thread); the result completes when all ended. */
+    private static void startAll(ExpertBatch batch, List<GroupCall> calls, List<int[]> parts, float[] out,
+                                 Map<Integer, String> failures, WaitTimedFuture result) {
+        try {
+            CompletableFuture<?>[] done = new CompletableFuture<?>[calls.size()];
+            for (int k = 0; k < calls.size(); k++) {
+                int[] idx = parts.get(k);
+                done[k] = calls.get(k).start().thenAccept(reason -> {
                     if (reason != null) {
                         for (int i : idx) {
                             failures.put(batch.experts()[i], reason);
                         }
                     }
-                }));
-            });
-            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
-                    .whenComplete((ignored, error) -> result.complete(new ExpertResult(out, failures)));
-        } catch (RuntimeException e) {                       // never an exceptional future: fail this batch's experts
-            for (int expert : batch.experts()) {
-                failures.putIfAbsent(expert, "dispatch failed: " + e);
+                });
             }
-            result.complete(new ExpertResult(out, failures));
+            CompletableFuture.allOf(done).whenComplete((ignored, error) -> result.complete(new ExpertResult(out, failures)));
+        } catch (RuntimeException e) {
+            failAll(batch, out, failures, result, e);
         }
-        return result;
+    }
+
+    /** Never an exceptional future: every expert of the batch not yet failed fails with {@code e}. */
+    private static void failAll(ExpertBatch batch, float[] out, Map<Integer, String> failures, WaitTimedFuture result,
+                                RuntimeException e) {
+        for (int expert : batch.experts()) {
+            failures.putIfAbsent(expert, "dispatch failed: " + e);
+        }
+        result.complete(new ExpertResult(out, failures));
     }
 
     /** Group → indices into {@code batch.experts()} it computes; experts no group serves go to {@code failures}. */

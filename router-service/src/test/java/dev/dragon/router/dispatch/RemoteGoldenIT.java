@@ -43,6 +43,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemoteGoldenIT {
 
+    /** Channels on one shared loop with a layer's calls started on it, as the router runs them. */
+    private static final DispatchLoop LOOP = new DispatchLoop();
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final Map<String, List<ExpertGroupServer>> servers = new java.util.HashMap<>();
     private StaticExpertDiscovery discovery;
@@ -66,6 +68,7 @@ class RemoteGoldenIT {
         for (AutoCloseable c : closing) {
             c.close();
         }
+        LOOP.close();
     }
 
     @Test
@@ -180,7 +183,7 @@ class RemoteGoldenIT {
     /** A backend over {@code groups} with generous deadlines (the IT shares two cores with four servers). */
     private static RemoteExpertBackend backendOver(StaticExpertDiscovery groups, Precision precision) {
         return new RemoteExpertBackend(ShippedExperts.modelId(),
-                GroupPlacement.of(ShippedExperts.bundle().manifest(), Map.of()), groups, ChannelFactory.plaintext(),
+                GroupPlacement.of(ShippedExperts.bundle().manifest(), Map.of()), groups, ChannelFactory.plaintext(LOOP),
                 new RemoteExpertBackend.Settings(precision, Duration.ofSeconds(20), Duration.ofSeconds(60), 2),
                 new SimpleMeterRegistry());
     }
