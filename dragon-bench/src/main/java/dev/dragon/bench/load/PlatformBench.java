@@ -25,7 +25,6 @@ public final class PlatformBench {
     static final int[] CONCURRENCY = {1, 8, 32};
     static final long SEED = 20261123L;
     static final int PORT_OFFSET = 20_000;
-    /** Requests of the unrecorded pass before a target's first measured level. */
     /** Seconds of load at 32 streams each target gets before it is measured (see {@link Progress#warmUp}). */
     static final int WARM_UP_SECONDS = 30;
     static final String PLATFORM = "platform (gateway, 2 expert groups)";

@@ -47,7 +47,7 @@ public final class Sampler {
         Objects.checkFromIndexSize(offset, vocab, logits.length);
         int best = validatedArgmax(logits, offset, vocab);                  // one pass: checks and greedy pick
         double max = logits[offset + best];
-        int token = params.isGreedy() ? best : draw(logits, offset, vocab);
+        int token = params.isGreedy() ? best : draw(logits, offset, vocab, max);
         if (!params.logprobs()) {
             return new SampledToken(token, Float.NaN, List.of());
         }
@@ -71,9 +71,9 @@ public final class Sampler {
         return Arrays.copyOf(ranked, nucleusSize(weights(logits, offset, ranked)));
     }
 
-    private int draw(float[] logits, int offset, int vocab) {
+    private int draw(float[] logits, int offset, int vocab, double max) {
         if (params.topK() == 0 && params.topP() >= 1) {
-            return drawUnfiltered(logits, offset, vocab);
+            return drawUnfiltered(logits, offset, vocab, max);
         }
         int[] ranked = ranked(logits, offset, vocab);
         double[] weights = weights(logits, offset, ranked);
@@ -94,8 +94,7 @@ public final class Sampler {
     }
 
     /** Draws from the full softmax without sorting, walking ids in order. */
-    private int drawUnfiltered(float[] logits, int offset, int vocab) {
-        double max = logits[offset + argmax(logits, offset, vocab)];
+    private int drawUnfiltered(float[] logits, int offset, int vocab, double max) {
         double invT = 1 / params.temperature();
         double total = 0;
         for (int i = 0; i < vocab; i++) {
@@ -155,16 +154,6 @@ public final class Sampler {
         return weights.length;
     }
 
-    static int argmax(float[] logits, int offset, int vocab) {
-        int best = 0;
-        for (int i = 1; i < vocab; i++) {
-            if (logits[offset + i] > logits[offset + best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
     /** log Σ exp(logits), validating that the logits can form a distribution. */
     static double logSumExp(float[] logits, int offset, int vocab) {
         return logSumExp(logits, offset, vocab, logits[offset + validatedArgmax(logits, offset, vocab)]);
@@ -179,7 +168,7 @@ public final class Sampler {
     }
 
     /**
-     * Index of the largest logit (the lowest id on ties, as {@link #argmax}), failing on NaN or +infinity
+     * Index of the largest logit (the lowest id on ties), failing on NaN or +infinity
      * logits, or when every logit is -infinity.
      */
     private static int validatedArgmax(float[] logits, int offset, int vocab) {

@@ -3,13 +3,14 @@ package dev.dragon.router.dispatch;
 import dev.dragon.router.discovery.ReplicaEndpoint;
 import dev.dragon.support.grpc.RequestIdInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
-/** Opens the one gRPC channel the dispatcher keeps per replica endpoint. */
-@FunctionalInterface
+/**
+ * Opens the one gRPC channel the dispatcher keeps per replica endpoint, and says where a layer's calls are
+ * started.
+ */
 public interface ChannelFactory {
 
     /** Largest reply accepted: a reply is as large as its request (a big prefill step at fp32). */
@@ -17,28 +18,31 @@ public interface ChannelFactory {
 
     ManagedChannel open(ReplicaEndpoint endpoint);
 
-    /** Where a layer's calls are started: the caller's thread unless the channels share a {@link DispatchLoop}. */
-    default Executor callStarter() {
-        return Runnable::run;
-    }
+    /** The executor a layer's calls are started on, in one task (the channels' event loop). */
+    Executor callStarter();
 
     /**
-     * Plaintext HTTP/2 (in-cluster traffic), callbacks on the transport threads (they only decode and hand
-     * over), keepalive so a silently dead replica is noticed, the request id of the caller's MDC in metadata.
-     * gRPC's own retry layer is off: {@link GroupCall} retries on another replica itself, and the retry
-     * buffering (RetriableStream) cost measurable engine-thread time per call.
+     * Plaintext HTTP/2 (in-cluster traffic) with every channel on {@code loop}'s thread and calls started on it,
+     * callbacks on that thread (they only decode and hand over), keepalive so a silently dead replica is
+     * noticed, the request id of the caller's MDC in metadata. gRPC's own retry layer is off: {@link GroupCall}
+     * retries on another replica itself, and the retry buffering (RetriableStream) cost measurable engine-thread
+     * time per call.
      */
-    static ChannelFactory plaintext() {
-        return endpoint -> configure(ManagedChannelBuilder.forTarget(endpoint.target())).build();
-    }
-
-    /** As {@link #plaintext()}, every channel on {@code loop}'s thread, and calls started on it. */
     static ChannelFactory plaintext(DispatchLoop loop) {
         return new ChannelFactory() {
             @Override
             public ManagedChannel open(ReplicaEndpoint endpoint) {
-                return configure(NettyChannelBuilder.forTarget(endpoint.target())
-                        .eventLoopGroup(loop.group()).channelType(loop.channelType())).build();
+                return NettyChannelBuilder.forTarget(endpoint.target())
+                        .eventLoopGroup(loop.group())
+                        .channelType(loop.channelType())
+                        .usePlaintext()
+                        .directExecutor()
+                        .disableRetry()
+                        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                        .keepAliveTime(30, TimeUnit.SECONDS)
+                        .keepAliveTimeout(10, TimeUnit.SECONDS)
+                        .intercept(RequestIdInterceptors.client())
+                        .build();
             }
 
             @Override
@@ -46,15 +50,5 @@ public interface ChannelFactory {
                 return loop.executor();
             }
         };
-    }
-
-    private static ManagedChannelBuilder<?> configure(ManagedChannelBuilder<?> builder) {
-        return builder.usePlaintext()
-                .directExecutor()
-                .disableRetry()
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                .keepAliveTime(30, TimeUnit.SECONDS)
-                .keepAliveTimeout(10, TimeUnit.SECONDS)
-                .intercept(RequestIdInterceptors.client());
     }
 }

@@ -55,6 +55,11 @@ final class GroupCall {
         this.deadlineAt = deadlineAt;
     }
 
+    /** Indices into {@code batch.experts()} this call computes. */
+    int[] parts() {
+        return parts;
+    }
+
     /** Starts the first call; the future completes with null on success or the failure reason. */
     CompletableFuture<String> start() {
         next();

@@ -73,13 +73,11 @@ public final class RemoteExpertBackend implements ExpertBackend {
             Map<String, List<Integer>> plan = plan(batch, failures);
             long deadlineAt = System.nanoTime() + settings.deadline().toNanos();
             List<GroupCall> calls = new ArrayList<>();
-            List<int[]> parts = new ArrayList<>();
             plan.forEach((group, experts) -> {                 // requests encoded here, on the caller's thread
                 int[] idx = experts.stream().mapToInt(Integer::intValue).toArray();
                 calls.add(new GroupCall(group, batch, idx, request(batch, idx), out, policy, deadlineAt));
-                parts.add(idx);
             });
-            callStarter.execute(() -> startAll(batch, calls, parts, out, failures, result));
+            callStarter.execute(() -> startAll(batch, calls, out, failures, result));
         } catch (RuntimeException e) {
             failAll(batch, out, failures, result, e);
         }
@@ -87,15 +85,15 @@ public final class RemoteExpertBackend implements ExpertBackend {
     }
 
     /** Starts a layer's group calls (on the call starter's thread); the result completes when all ended. */
-    private static void startAll(ExpertBatch batch, List<GroupCall> calls, List<int[]> parts, float[] out,
+    private static void startAll(ExpertBatch batch, List<GroupCall> calls, float[] out,
                                  Map<Integer, String> failures, WaitTimedFuture result) {
         try {
             CompletableFuture<?>[] done = new CompletableFuture<?>[calls.size()];
             for (int k = 0; k < calls.size(); k++) {
-                int[] idx = parts.get(k);
-                done[k] = calls.get(k).start().thenAccept(reason -> {
+                GroupCall call = calls.get(k);
+                done[k] = call.start().thenAccept(reason -> {
                     if (reason != null) {
-                        for (int i : idx) {
+                        for (int i : call.parts()) {
                             failures.put(batch.experts()[i], reason);
                         }
                     }

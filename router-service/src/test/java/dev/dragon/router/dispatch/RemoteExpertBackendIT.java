@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,14 @@ class RemoteExpertBackendIT {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final StaticExpertDiscovery discovery = new StaticExpertDiscovery(Set.of("g0", "g1"), Map.of());
     private final List<AutoCloseable> closing = new ArrayList<>();
+
+    /** Channels on one shared loop with a layer's calls started on it, as the router runs them. */
+    private static final DispatchLoop LOOP = new DispatchLoop();
+
+    @AfterAll
+    static void closeLoop() {
+        LOOP.close();
+    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -289,7 +298,7 @@ class RemoteExpertBackendIT {
         ShippedExperts.bundle().manifest().partition().groups().forEach(g -> placement.put(g.name(), g.experts()));
         placement.put("hot", List.of(List.of(hotExpert)));
         RemoteExpertBackend backend = closeLater(new RemoteExpertBackend(ShippedExperts.modelId(),
-                GroupPlacement.of(ShippedExperts.bundle().manifest(), placement), withHot, ChannelFactory.plaintext(),
+                GroupPlacement.of(ShippedExperts.bundle().manifest(), placement), withHot, ChannelFactory.plaintext(LOOP),
                 FP32, registry));
         g0.hold();
 
@@ -348,7 +357,7 @@ class RemoteExpertBackendIT {
 
     private RemoteExpertBackend backend(RemoteExpertBackend.Settings settings) {
         return closeLater(new RemoteExpertBackend(ShippedExperts.modelId(),
-                GroupPlacement.of(ShippedExperts.bundle().manifest(), Map.of()), discovery, ChannelFactory.plaintext(),
+                GroupPlacement.of(ShippedExperts.bundle().manifest(), Map.of()), discovery, ChannelFactory.plaintext(LOOP),
                 settings, registry));
     }
 
