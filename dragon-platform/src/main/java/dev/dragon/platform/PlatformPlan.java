@@ -50,9 +50,7 @@ public record PlatformPlan(Ports ports, Path bundle, String devKey, String signi
                 "--dragon.router.adapters.enabled=true",
                 "--dragon.router.adapters.bootstrap-servers=" + kafka,
                 "--dragon.router.adapters.signing-key=" + signingKey);
-        list.add(router("router", ports.router(), bundle, Map.of(
-                "g0", List.of(LOCALHOST + ":" + ports.expertGrpc(0)),
-                "g1", List.of(LOCALHOST + ":" + ports.expertGrpc(1))), routerExtras));
+        list.add(router("router", ports.router(), bundle, expertGroups(), routerExtras));
         list.add(new ServiceSpec("gateway", "gateway-service", List.of("-Xmx512m"), List.of(
                 "--server.port=" + ports.gateway(),
                 "--management.server.port=" + ports.gatewayManagement(),
@@ -67,6 +65,12 @@ public record PlatformPlan(Ports ports, Path bundle, String devKey, String signi
                 "--dragon.gateway.default-plan.max-tokens-per-request=4096"),
                 health(ports.gatewayManagement(), "/actuator/health/readiness")));
         return list;
+    }
+
+    /** Each expert group's one replica, {@code group → [host:grpcPort]}. */
+    public Map<String, List<String>> expertGroups() {
+        return Map.of("g0", List.of(LOCALHOST + ":" + ports.expertGrpc(0)),
+                "g1", List.of(LOCALHOST + ":" + ports.expertGrpc(1)));
     }
 
     /**

@@ -34,7 +34,7 @@ final class LocalEngineTarget implements Target {
 
     @Override
     public String name() {
-        return "LocalEngine (in process)";
+        return PlatformBench.LOCAL;
     }
 
     @Override

@@ -18,11 +18,14 @@ final class Ratios {
         for (int c : PlatformBench.CONCURRENCY) {
             overLocal(ratios, rows, "platform", PlatformBench.PLATFORM, c);
             overLocal(ratios, rows, "router_direct", PlatformBench.ROUTER_DIRECT, c);
+            between(ratios, rows, "local_again_over_local@" + c, PlatformBench.LOCAL_AGAIN, PlatformBench.LOCAL, c);
+            between(ratios, rows, "overlap_on_over_off@" + c, PlatformBench.ROUTER_DIRECT,
+                    PlatformBench.ONE_MICRO_BATCH, c);
         }
         Double eager = tps(rows, "PyTorch eager", 1);
         if (eager != null) {
             for (int c : PlatformBench.CONCURRENCY) {
-                Double local = tps(rows, "LocalEngine", c);
+                Double local = tps(rows, PlatformBench.LOCAL, c);
                 Double platform = tps(rows, PlatformBench.PLATFORM, c);
                 if (local != null) {
                     ratios.put("local@" + c + "_over_eager@1", local / eager);
@@ -35,20 +38,33 @@ final class Ratios {
         return ratios;
     }
 
+    /** tokens/s and CPU per token of {@code a} over {@code b} (a same-run A/B), under {@code name}. */
+    private static void between(Map<String, Double> ratios, List<LoadRunner.Summary> rows, String name, String a,
+                                String b, int c) {
+        Double ta = tps(rows, a, c);
+        Double tb = tps(rows, b, c);
+        if (ta == null || tb == null) {
+            return;
+        }
+        ratios.put(name, ta / tb);
+        ratios.put("cpu_per_token_" + name, metric(rows, a, c, LoadRunner.Summary::cpuSecondsPerToken)
+                / metric(rows, b, c, LoadRunner.Summary::cpuSecondsPerToken));
+    }
+
     /** tokens/s, inter-token p50 and CPU per token of {@code target} against LocalEngine at {@code c} streams. */
     private static void overLocal(Map<String, Double> ratios, List<LoadRunner.Summary> rows, String name,
                                   String target, int c) {
-        Double local = tps(rows, "LocalEngine", c);
+        Double local = tps(rows, PlatformBench.LOCAL, c);
         Double remote = tps(rows, target, c);
         if (local == null || remote == null) {
             return;
         }
         ratios.put(name + "_over_local@" + c, remote / local);
         ratios.put("itl_p50_" + name + "_over_local@" + c, metric(rows, target, c, LoadRunner.Summary::itlP50Ms)
-                / metric(rows, "LocalEngine", c, LoadRunner.Summary::itlP50Ms));
+                / metric(rows, PlatformBench.LOCAL, c, LoadRunner.Summary::itlP50Ms));
         ratios.put("cpu_per_token_" + name + "_over_local@" + c,
                 metric(rows, target, c, LoadRunner.Summary::cpuSecondsPerToken)
-                        / metric(rows, "LocalEngine", c, LoadRunner.Summary::cpuSecondsPerToken));
+                        / metric(rows, PlatformBench.LOCAL, c, LoadRunner.Summary::cpuSecondsPerToken));
     }
 
     static String table(List<LoadRunner.Summary> rows) {

@@ -11,6 +11,8 @@ import dev.dragon.core.kv.KvArena;
 import dev.dragon.core.model.DragonModel;
 import dev.dragon.core.model.ForwardPass;
 import dev.dragon.core.model.StepInput;
+import dev.dragon.core.model.StepProfile;
+import dev.dragon.core.model.StepProfile.Stage;
 import dev.dragon.core.model.StepOutput;
 import dev.dragon.core.runtime.OrtRuntime;
 import dev.dragon.core.runtime.RuntimeOptions;
@@ -69,7 +71,7 @@ public final class LocalEngine implements AutoCloseable {
         this.forward = new ForwardPass(model, experts, kv, (layer, routing) -> {
             routingStats.record(layer, routing);
             observer.onRouting(layer, routing);
-        });
+        }, options.microBatches(), options.minRowsPerMicroBatch());
         this.slots = new Slots(kv);
         this.waiting = new LinkedBlockingQueue<>(options.maxQueue());
         this.adapter = new AtomicReference<>(model.baseAdapter());
@@ -284,7 +286,7 @@ public final class LocalEngine implements AutoCloseable {
                 s.nextPosition = s.promptLength();
                 float[] logits = new float[model.architecture().vocabSize()];
                 model.head(out.hidden(), 0, 1, s.adapter, logits, 0, null);
-                FinishReason reason = accept(s, logits, 0, out.experts()[0]);
+                FinishReason reason = accept(s, logits, 0, out.experts()[0], forward.profile());
                 if (reason != null) {
                     end(s, reason, System.nanoTime());
                 } else if (!s.done()) {
@@ -312,10 +314,14 @@ public final class LocalEngine implements AutoCloseable {
         long t0 = System.nanoTime();
         int vocab = model.architecture().vocabSize();
         float[] logits = new float[b * vocab];
+        StepProfile profile = forward.profile();
+        profile.reset();
         StepOutput out;
         try {
             out = forward.run(new StepInput(0, b, 1, ids, positions, false));
+            long head = System.nanoTime();
             headByAdapter(out.hidden(), batch, logits);
+            profile.lap(Stage.HEAD, head);
         } catch (RuntimeException e) {
             EngineException error = new EngineException("decode step failed: " + e.getMessage(), e);
             for (int i = b - 1; i >= 0; i--) {
@@ -334,13 +340,14 @@ public final class LocalEngine implements AutoCloseable {
                 reasons.add(null);
                 continue;
             }
-            FinishReason reason = accept(s, logits, i * vocab, out.experts()[i]);
+            FinishReason reason = accept(s, logits, i * vocab, out.experts()[i], profile);
             if (reason != null || s.done()) {
                 ended.add(s);
                 reasons.add(reason);
             }
         }
         long now = System.nanoTime();
+        observer.onDecodeProfile(profile);
         for (int i = ended.size() - 1; i >= 0; i--) {     // descending slots: release keeps the run compact
             Sequence s = ended.get(i);
             if (reasons.get(i) != null) {
@@ -373,10 +380,10 @@ public final class LocalEngine implements AutoCloseable {
         }
     }
 
-    private FinishReason accept(Sequence s, float[] logits, int offset, int[][] experts) {
+    private FinishReason accept(Sequence s, float[] logits, int offset, int[][] experts, StepProfile profile) {
         try {
             return s.accept(logits, offset, model.architecture().vocabSize(), experts,
-                    model.architecture().maxPositions(), observer, System.nanoTime());
+                    model.architecture().maxPositions(), observer, System.nanoTime(), profile);
         } catch (RuntimeException e) {      // a failing sink must not take other sequences down
             fail(s, new EngineException("token delivery failed: " + e.getMessage(), e));
             return null;

@@ -1,6 +1,7 @@
 package dev.dragon.core.engine;
 
 import dev.dragon.core.adapter.PcAdapter;
+import dev.dragon.core.model.StepProfile;
 import dev.dragon.core.sampling.SampledToken;
 import dev.dragon.core.sampling.Sampler;
 import dev.dragon.core.sampling.StopMatcher;
@@ -72,8 +73,19 @@ final class Sequence {
 
     /** Samples from {@code logits[offset .. offset+vocab)}; returns why the sequence ended, or null. */
     FinishReason accept(float[] logits, int offset, int vocab, int[][] experts, long maxPositions,
-                        EngineObserver observer, long now) {
+                        EngineObserver observer, long now, StepProfile profile) {
         SampledToken s = sampler.sample(logits, offset, vocab);
+        long sampled = profile.lap(StepProfile.Stage.SAMPLING, now);
+        try {
+            return deliver(s, experts, maxPositions, observer, now);
+        } finally {
+            profile.lap(StepProfile.Stage.EMIT, sampled);
+        }
+    }
+
+    /** Records the sampled token, and detokenizes, stop-matches and emits it; a reason when the sequence ends. */
+    private FinishReason deliver(SampledToken s, int[][] experts, long maxPositions, EngineObserver observer,
+                                 long now) {
         generated++;
         lastToken = s.token();
         if (generated == 1) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dragon.core.bundle.GoldenReference;
 import dev.dragon.core.sampling.SamplingParams;
 import dev.dragon.core.testing.CollectingSink;
+import dev.dragon.core.testing.LaterExperts;
 import dev.dragon.core.testing.ShippedModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,29 +19,43 @@ class LocalEngineGoldenTest {
     void engine_reproducesEveryGoldenContinuation_whenAllRunInOneBatch() throws Exception {
         try (LocalEngine engine = new LocalEngine(ShippedModel.model(), ShippedModel.experts(),
                 new EngineOptions(16, 64, 256), EngineObserver.NONE)) {
-            List<GoldenReference.Case> cases = ShippedModel.cases();
-            List<CollectingSink> sinks = new ArrayList<>();
-            for (GoldenReference.Case c : cases) {
-                int[] greedy = c.greedyIdArray();
-                CollectingSink sink = new CollectingSink();
-                sinks.add(sink);
-                engine.submit(new GenerationRequest(c.name(), c.promptIdArray(), ShippedModel.stopIdsOf(c),
-                        SamplingParams.builder().temperature(0).maxTokens(greedy.length).build(), false, sink));
-            }
-            for (int i = 0; i < cases.size(); i++) {
-                GoldenReference.Case c = cases.get(i);
-                CollectingSink sink = sinks.get(i).await();
-                assertThat(sink.error).as(c.name()).isNull();
-                int[] greedy = c.greedyIdArray();
-                int last = greedy[greedy.length - 1];
-                boolean endsWithStop = Arrays.stream(ShippedModel.stopIdsOf(c)).anyMatch(s -> s == last);
-                int[] visible = endsWithStop ? Arrays.copyOf(greedy, greedy.length - 1) : greedy;
-                assertThat(sink.ids()).as(c.name()).containsExactly(visible);
-                assertThat(sink.completion.reason()).as(c.name())
-                        .isEqualTo(endsWithStop ? FinishReason.STOP : FinishReason.LENGTH);
-                assertThat(sink.completion.completionTokens()).isEqualTo(greedy.length);
-                assertThat(sink.text()).as(c.name()).isEqualTo(c.greedyText());
-            }
+            assertGoldenContinuations(engine);
+        }
+    }
+
+    @Test
+    void engine_reproducesEveryGoldenContinuation_withMicroBatchOverlap() throws Exception {
+        try (LaterExperts later = new LaterExperts(ShippedModel.experts());
+             LocalEngine engine = new LocalEngine(ShippedModel.model(), later,
+                     new EngineOptions(16, 64, 256, 2, 1), EngineObserver.NONE)) {
+            assertGoldenContinuations(engine);
+            assertThat(later.maxInFlight()).as("two micro-batches' experts in flight at once").isEqualTo(2);
+        }
+    }
+
+    private static void assertGoldenContinuations(LocalEngine engine) throws Exception {
+        List<GoldenReference.Case> cases = ShippedModel.cases();
+        List<CollectingSink> sinks = new ArrayList<>();
+        for (GoldenReference.Case c : cases) {
+            int[] greedy = c.greedyIdArray();
+            CollectingSink sink = new CollectingSink();
+            sinks.add(sink);
+            engine.submit(new GenerationRequest(c.name(), c.promptIdArray(), ShippedModel.stopIdsOf(c),
+                    SamplingParams.builder().temperature(0).maxTokens(greedy.length).build(), false, sink));
+        }
+        for (int i = 0; i < cases.size(); i++) {
+            GoldenReference.Case c = cases.get(i);
+            CollectingSink sink = sinks.get(i).await();
+            assertThat(sink.error).as(c.name()).isNull();
+            int[] greedy = c.greedyIdArray();
+            int last = greedy[greedy.length - 1];
+            boolean endsWithStop = Arrays.stream(ShippedModel.stopIdsOf(c)).anyMatch(s -> s == last);
+            int[] visible = endsWithStop ? Arrays.copyOf(greedy, greedy.length - 1) : greedy;
+            assertThat(sink.ids()).as(c.name()).containsExactly(visible);
+            assertThat(sink.completion.reason()).as(c.name())
+                    .isEqualTo(endsWithStop ? FinishReason.STOP : FinishReason.LENGTH);
+            assertThat(sink.completion.completionTokens()).isEqualTo(greedy.length);
+            assertThat(sink.text()).as(c.name()).isEqualTo(c.greedyText());
         }
     }
 

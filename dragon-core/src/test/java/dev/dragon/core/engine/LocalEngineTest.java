@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dragon.core.adapter.PcAdapter;
 import dev.dragon.core.expert.ExpertBackend;
 import dev.dragon.core.expert.ExpertResult;
+import dev.dragon.core.model.StepProfile;
 import dev.dragon.core.sampling.SamplingParams;
 import dev.dragon.core.testing.CollectingSink;
 import dev.dragon.core.testing.ShippedModel;
@@ -263,6 +264,40 @@ class LocalEngineTest {
                 }
             }
             assertThat(e.running()).isZero();
+        }
+    }
+
+    @Test
+    void everyDecodeStep_isReportedByStage_andTheStagesAddUpToItsTime() throws Exception {
+        List<long[]> steps = new ArrayList<>();
+        EngineObserver observer = new EngineObserver() {
+            @Override
+            public void onDecodeProfile(StepProfile profile) {
+                long[] copy = new long[StepProfile.stages().length + 1];
+                for (var stage : StepProfile.stages()) {
+                    copy[stage.ordinal()] = profile.nanos(stage);
+                }
+                copy[copy.length - 1] = profile.totalNanos();
+                steps.add(copy);
+            }
+        };
+        long t0 = System.nanoTime();
+        try (LocalEngine e = new LocalEngine(ShippedModel.model(), ShippedModel.experts(),
+                new EngineOptions(4, 8, 256), observer)) {
+            CollectingSink sink = new CollectingSink();
+            e.submit(new GenerationRequest("profiled", prompt("Hello"), new int[0],
+                    SamplingParams.builder().temperature(0).maxTokens(6).build(), false, sink));
+            sink.await();
+        }
+        long wall = System.nanoTime() - t0;
+        assertThat(steps).hasSize(5);                        // the first token comes from the prefill step
+        for (long[] step : steps) {
+            for (var stage : List.of(StepProfile.Stage.EMBED,
+                    StepProfile.Stage.ATTENTION, StepProfile.Stage.SHARED,
+                    StepProfile.Stage.HEAD, StepProfile.Stage.SAMPLING)) {
+                assertThat(step[stage.ordinal()]).as(stage.tag()).isPositive();
+            }
+            assertThat(step[step.length - 1]).isLessThan(wall);
         }
     }
 }

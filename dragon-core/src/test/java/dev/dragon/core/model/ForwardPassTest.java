@@ -3,6 +3,7 @@ package dev.dragon.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dragon.core.kv.KvArena;
+import dev.dragon.core.testing.LaterExperts;
 import dev.dragon.core.testing.ShippedModel;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -75,5 +76,55 @@ class ForwardPassTest {
         assertThat(maxAbsDiff(logitsFar, logitsNear)).isLessThan(5e-3f);
         assertThat(ForwardPassGoldenTest.argmax(logitsFar)).isEqualTo(ForwardPassGoldenTest.argmax(logitsNear));
         assertThat(longPass.kv().heldPositions(0)).startsWith(n - arch.window()).endsWith(n - 1);
+    }
+
+    /** Prefills {@code b} sequences (one per slot) and returns one decode step over all of them. */
+    private static StepOutput decodeStep(ForwardPass pass, int b) {
+        int prompt = 24;
+        long[] ids = new long[b];
+        long[] positions = new long[b];
+        for (int r = 0; r < b; r++) {
+            int[] p = randomTokens(prompt + 1, 10 + r);
+            pass.run(StepInput.chunk(r, p, 0, prompt, 0, false));
+            ids[r] = p[prompt];
+            positions[r] = prompt;
+        }
+        return pass.run(new StepInput(0, b, 1, ids, positions, false));
+    }
+
+    @Test
+    void microBatches_overlapTheExperts_andComputeWhatOneBatchDoes() {
+        DragonModel model = ShippedModel.model();
+        var arch = model.architecture();
+        int b = 7;
+        StepOutput whole = decodeStep(new ForwardPass(model, ShippedModel.experts(), KvArena.forModel(arch, b),
+                (l, r) -> { }), b);
+        for (int m : new int[] {2, 3}) {
+            try (LaterExperts later = new LaterExperts(ShippedModel.experts())) {
+                ForwardPass staggered = new ForwardPass(model, later, KvArena.forModel(arch, b), (l, r) -> { }, m, 2);
+                assertThat(staggered.microBatchesFor(b)).isEqualTo(m);
+                StepOutput split = decodeStep(staggered, b);
+                assertThat(later.maxInFlight()).as("micro-batches in flight at once").isEqualTo(m);
+                assertThat(split.rows()).isEqualTo(b);
+                assertThat(maxAbsDiff(split.hidden(), whole.hidden())).as("%d micro-batches", m).isLessThan(1e-4f);
+                for (int r = 0; r < b; r++) {
+                    for (int l = 0; l < arch.nLayers(); l++) {
+                        assertThat(split.experts()[r][l]).as("row %d layer %d", r, l).containsExactly(whole.experts()[r][l]);
+                    }
+                }
+                assertThat(split.failedRows().isEmpty()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void microBatchesFor_keepsTheMinimumRows_andNeverSplitsOneRow() {
+        DragonModel model = ShippedModel.model();
+        ForwardPass pass = new ForwardPass(model, ShippedModel.experts(), KvArena.forModel(model.architecture(), 1),
+                (l, r) -> { }, 2, 4);
+        assertThat(pass.microBatchesFor(1)).isEqualTo(1);
+        assertThat(pass.microBatchesFor(7)).isEqualTo(1);
+        assertThat(pass.microBatchesFor(8)).isEqualTo(2);
+        assertThat(pass.microBatchesFor(32)).isEqualTo(2);
     }
 }

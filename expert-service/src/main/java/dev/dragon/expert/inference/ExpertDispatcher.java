@@ -55,7 +55,7 @@ public final class ExpertDispatcher {
                         .setRows(UnsafeByteOperations.unsafeWrap(out)));
                 metrics.rowsComputed(layer, p.expert, n);
             }
-            return reply.build();
+            return reply.setComputeNanos(System.nanoTime() - start).build();
         } finally {
             metrics.callFinished(layer, total, start);
         }

@@ -102,8 +102,9 @@ public class RouterConfiguration {
     @Bean(destroyMethod = "close")
     LocalEngine localEngine(DragonModel model, EngineExperts experts, EngineMetrics metrics, RouterProperties properties) {
         RouterProperties.Engine e = properties.engine();
-        LocalEngine engine = new LocalEngine(model, experts.backend(),
-                new EngineOptions(e.maxBatch(), e.maxQueue(), e.prefillTokensPerStep()), metrics);
+        int microBatches = experts.isInProcess() ? 1 : e.microBatches();
+        LocalEngine engine = new LocalEngine(model, experts.backend(), new EngineOptions(e.maxBatch(), e.maxQueue(),
+                e.prefillTokensPerStep(), microBatches, e.minRowsPerMicroBatch()), metrics);
         metrics.bind(engine);
         return engine;
     }

@@ -61,6 +61,9 @@ public record RouterProperties(@Valid @NotNull @DefaultValue Model model,
      * @param prefillTokensPerStep prompt tokens prefilled between two decode steps
      * @param ortThreads           ONNX Runtime intra-op threads; 0 = one per core, at most 8
      * @param ortSpinning          whether idle ORT threads spin (lower latency, burns CPU)
+     * @param microBatches         staggered micro-batches per decode step with remote experts (1: no overlap;
+     *                             in-process experts always use 1, there is no remote work to hide)
+     * @param minRowsPerMicroBatch a step is split only while every micro-batch keeps at least this many rows
      * @param gating               how many routed experts a token gets
      */
     public record Engine(@Min(1) @DefaultValue("32") int maxBatch,
@@ -68,6 +71,8 @@ public record RouterProperties(@Valid @NotNull @DefaultValue Model model,
                          @Min(1) @DefaultValue("256") int prefillTokensPerStep,
                          @Min(0) @Max(64) @DefaultValue("0") int ortThreads,
                          @DefaultValue("false") boolean ortSpinning,
+                         @Min(1) @Max(8) @DefaultValue("2") int microBatches,
+                         @Min(1) @DefaultValue("8") int minRowsPerMicroBatch,
                          @Valid @NotNull @DefaultValue Gating gating) {
     }
 

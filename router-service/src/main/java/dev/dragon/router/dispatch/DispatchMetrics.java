@@ -13,12 +13,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The dispatch metrics of docs/metrics.md, registered for every group up front so each series exists from
- * the start: call latency, retries, failovers, failures, live replicas, and the time the engine spent
+ * the start: call latency split into the replica's compute and the rest, retries, failovers, failures, live replicas, and the time the engine spent
  * waiting on dispatch ({@code dragon_dispatch_wait_seconds_total}, the numerator of the dispatch share).
  */
 final class DispatchMetrics {
 
     private final Map<String, Timer> latency = new HashMap<>();
+    private final Map<String, Timer> replicaCompute = new HashMap<>();
+    private final Map<String, Timer> overhead = new HashMap<>();
     private final Map<String, Counter> retries = new HashMap<>();
     private final Map<String, Counter> failovers = new HashMap<>();
     private final Map<String, Counter> failures = new HashMap<>();
@@ -27,6 +29,12 @@ final class DispatchMetrics {
         for (String g : groups) {
             latency.put(g, Timer.builder("dragon.dispatch.latency").description("one dispatch call to an expert group")
                     .tag("group", g).publishPercentileHistogram().register(registry));
+            replicaCompute.put(g, Timer.builder("dragon.dispatch.replica.compute")
+                    .description("the replica's own time on an answered call, as it reports it").tag("group", g)
+                    .register(registry));
+            overhead.put(g, Timer.builder("dragon.dispatch.overhead")
+                    .description("an answered call's round trip less the replica's time: wire, queues, protobuf")
+                    .tag("group", g).register(registry));
             retries.put(g, Counter.builder("dragon.dispatch.retries").description("calls retried on another replica")
                     .tag("group", g).register(registry));
             failovers.put(g, Counter.builder("dragon.dispatch.failovers")
@@ -42,6 +50,14 @@ final class DispatchMetrics {
 
     void callEnded(String group, long nanos) {
         latency.get(group).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** An answered call: its round trip and the compute time the replica reported (0 when it did not). */
+    void answered(String group, long roundTripNanos, long replicaNanos) {
+        if (replicaNanos > 0 && replicaNanos <= roundTripNanos) {
+            replicaCompute.get(group).record(replicaNanos, TimeUnit.NANOSECONDS);
+            overhead.get(group).record(roundTripNanos - replicaNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     void retried(String group) {

@@ -173,9 +173,10 @@ final class GroupCall {
         }
 
         private void completed() {
-            ended();
+            long roundTrip = ended();
             String problem = unpack(reply);
             if (problem == null) {
+                policy.metrics().answered(group, roundTrip, reply.getComputeNanos());
                 if (tried.size() > 1) {
                     policy.metrics().failedOver(group);
                 }
@@ -187,9 +188,12 @@ final class GroupCall {
             }
         }
 
-        private void ended() {
+        /** Returns the call's round trip. */
+        private long ended() {
             replica.callEnded();
-            policy.metrics().callEnded(group, System.nanoTime() - started);
+            long roundTrip = System.nanoTime() - started;
+            policy.metrics().callEnded(group, roundTrip);
+            return roundTrip;
         }
     }
 }

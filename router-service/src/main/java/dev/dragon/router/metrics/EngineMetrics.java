@@ -6,6 +6,7 @@ import dev.dragon.core.engine.EngineObserver;
 import dev.dragon.core.engine.FinishReason;
 import dev.dragon.core.engine.LocalEngine;
 import dev.dragon.core.gating.Routing;
+import dev.dragon.core.model.StepProfile;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -19,13 +20,14 @@ import java.util.function.LongSupplier;
 
 /**
  * The engine's metrics (docs/metrics.md, router-service): latencies, token counts, batch sizes, step
- * durations, tokens per expert, and routing load over the last minute. Every callback runs on the engine
+ * durations and each decode step's time by stage, tokens per expert, and routing load over the last minute. Every callback runs on the engine
  * thread, so each only updates lock-free meters or the short-locked {@link RoutingWindow}.
  */
 public final class EngineMetrics implements EngineObserver {
 
     private static final Duration WINDOW = Duration.ofMinutes(1);
     private static final int WINDOW_BUCKETS = 12;
+    private static final StepProfile.Stage[] STAGES = StepProfile.stages();
 
     private final MeterRegistry registry;
     private final int layers;
@@ -41,6 +43,7 @@ public final class EngineMetrics implements EngineObserver {
     private final DistributionSummary decodeBatch;
     private final Timer prefillStep;
     private final Timer decodeStep;
+    private final Timer[] decodeStage;             // [StepProfile.Stage ordinal]
     private final Counter[] expertTokens;          // [layer * experts + expert]
     private final RoutingWindow window;
     private final DispatchShare dispatchShare;
@@ -72,6 +75,12 @@ public final class EngineMetrics implements EngineObserver {
         this.decodeBatch = batch("decode");
         this.prefillStep = step("prefill");
         this.decodeStep = step("decode");
+        this.decodeStage = new Timer[STAGES.length];
+        for (StepProfile.Stage stage : STAGES) {          // no histogram: ten series recorded every step
+            decodeStage[stage.ordinal()] = Timer.builder("dragon.decode.stage")
+                    .description("engine-thread time of one decode step in one stage").tag("stage", stage.tag())
+                    .register(registry);
+        }
         this.expertTokens = new Counter[layers * experts];
         for (int l = 0; l < layers; l++) {
             for (int e = 0; e < experts; e++) {
@@ -110,6 +119,13 @@ public final class EngineMetrics implements EngineObserver {
         dispatchShare.onStep(!prefill, nanos);
         if (prefill) {
             promptTokens.increment(tokens);
+        }
+    }
+
+    @Override
+    public void onDecodeProfile(StepProfile profile) {
+        for (StepProfile.Stage stage : STAGES) {
+            decodeStage[stage.ordinal()].record(profile.nanos(stage), TimeUnit.NANOSECONDS);
         }
     }
 

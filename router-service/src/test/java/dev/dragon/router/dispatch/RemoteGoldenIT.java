@@ -71,6 +71,9 @@ class RemoteGoldenIT {
         LOOP.close();
     }
 
+    /** The platform's decode: steps split into two staggered micro-batches (down to one row each here). */
+    private static final EngineOptions OVERLAPPED = new EngineOptions(16, 64, 256, 2, 1);
+
     @Test
     void forwardPass_withRemoteExperts_reproducesGoldenLogitsAndExperts() {
         DragonModel model = ShippedExperts.model();
@@ -104,11 +107,11 @@ class RemoteGoldenIT {
     }
 
     @Test
-    void engine_withRemoteExperts_reproducesEveryGoldenContinuation_whileAReplicaOfEachGroupIsKilled()
+    void engine_withRemoteExpertsAndOverlap_reproducesEveryGoldenContinuation_whileAReplicaOfEachGroupIsKilled()
             throws Exception {
         List<GoldenReference.Case> cases = ShippedExperts.golden().cases();
         long waitedBefore = backend.waitedNanos();
-        try (LocalEngine engine = new LocalEngine(ShippedExperts.model(), backend, new EngineOptions(16, 64, 256),
+        try (LocalEngine engine = new LocalEngine(ShippedExperts.model(), backend, OVERLAPPED,
                 EngineObserver.NONE)) {
             List<RecordingSink> sinks = submitGreedy(engine, cases);
             await().atMost(Duration.ofMinutes(2)).until(() -> sinks.stream().anyMatch(s -> s.tokens.size() >= 2));
@@ -146,12 +149,12 @@ class RemoteGoldenIT {
     }
 
     @Test
-    void engine_withFp16RowsOnTheWire_reproducesEveryGoldenContinuation() throws Exception {
+    void engine_withFp16RowsOnTheWireAndOverlap_reproducesEveryGoldenContinuation() throws Exception {
         StaticExpertDiscovery live = new StaticExpertDiscovery(Set.of("g0", "g1"),
                 Map.of("g0", List.of(liveEndpoint("g0")), "g1", List.of(liveEndpoint("g1"))));
         List<GoldenReference.Case> cases = ShippedExperts.golden().cases();
         try (RemoteExpertBackend fp16 = backendOver(live, Precision.FP16);
-             LocalEngine engine = new LocalEngine(ShippedExperts.model(), fp16, new EngineOptions(16, 64, 256),
+             LocalEngine engine = new LocalEngine(ShippedExperts.model(), fp16, OVERLAPPED,
                      EngineObserver.NONE)) {
             List<RecordingSink> sinks = submitGreedy(engine, cases);
             for (int i = 0; i < cases.size(); i++) {
