@@ -208,6 +208,8 @@ class RemoteExpertBackendIT {
         ExpertBatch batch = Batches.groupExperts(3, "g0", 2);
 
         CompletableFuture<ExpertResult> pending = backend.submit(batch);
+        // calls start on the dispatch loop, after submit returns: the fast replica joins once the slow one has it
+        await().atMost(Duration.ofSeconds(30)).until(() -> slow.inFlight() == 1);
         discovery.update("g0", List.of(slow.endpoint(), fast.endpoint()));
 
         ExpertResult result = pending.get(60, TimeUnit.SECONDS);
