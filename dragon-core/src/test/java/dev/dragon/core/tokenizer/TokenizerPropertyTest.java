@@ -90,7 +90,8 @@ class TokenizerPropertyTest {
                 net.jqwik.api.Tuple.of(5, Arbitraries.integers().between(0x20, 0x7e)),
                 net.jqwik.api.Tuple.of(2, Arbitraries.of((int) ' ', (int) '\n', (int) '\t', 0xa0, 0x3000, 0x2028)),
                 net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0x80, 0xd7ff)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0xe000, 0xffff)),
+                // U+FFFD excluded: valid text that holds it would fail the replacement-character property
+                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0xe000, 0xffff).filter(cp -> cp != 0xfffd)),
                 net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0x10000, 0x10ffff)),
                 net.jqwik.api.Tuple.of(2, Arbitraries.of(0xe9, 0x20ac, 0x1f600, (int) 't', (int) 'h', (int) 'e')));
         return codePoints.list().ofMaxSize(40).map(cps -> {
