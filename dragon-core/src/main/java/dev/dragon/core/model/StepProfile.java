@@ -1,5 +1,6 @@
 package dev.dragon.core.model;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -50,10 +51,6 @@ public final class StepProfile {
         return now;
     }
 
-    public void add(Stage stage, long n) {
-        nanos[stage.ordinal()] += n;
-    }
-
     public long nanos(Stage stage) {
         return nanos[stage.ordinal()];
     }
@@ -67,7 +64,7 @@ public final class StepProfile {
     }
 
     public void reset() {
-        java.util.Arrays.fill(nanos, 0);
+        Arrays.fill(nanos, 0);
     }
 
     public static Stage[] stages() {

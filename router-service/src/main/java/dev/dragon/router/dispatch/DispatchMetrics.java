@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The dispatch metrics of docs/metrics.md, registered for every group up front so each series exists from
- * the start: call latency split into the replica's compute and the rest, retries, failovers, failures, live replicas, and the time the engine spent
+ * the start: call latency (and of answered calls, the replica's compute and the rest), retries, failovers,
+ * failures, live replicas, and the time the engine spent
  * waiting on dispatch ({@code dragon_dispatch_wait_seconds_total}, the numerator of the dispatch share).
  */
 final class DispatchMetrics {
