@@ -20,8 +20,8 @@ import org.springframework.grpc.server.ServerBuilderCustomizer;
 public class GrpcServerConfiguration {
 
     @Bean
-    ExpertDispatchGrpcService expertDispatchGrpcService(ExpertDispatcher dispatcher) {
-        return new ExpertDispatchGrpcService(dispatcher);
+    ExpertDispatchGrpcService expertDispatchGrpcService(ExpertDispatcher dispatcher, ExpertExceptionHandler errors) {
+        return new ExpertDispatchGrpcService(dispatcher, errors);
     }
 
     @Bean

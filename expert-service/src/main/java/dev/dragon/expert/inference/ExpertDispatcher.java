@@ -43,7 +43,7 @@ public final class ExpertDispatcher {
         long start = metrics.callStarted();
         try {
             DispatchResponse.Builder reply = DispatchResponse.newBuilder().setSchemaVersion(SCHEMA_VERSION)
-                    .setLayer(layer);
+                    .setLayer(layer).setCallId(request.getCallId());
             for (Part p : parts) {
                 int n = p.header.rows();
                 float[] x = new float[n * d];                                   // [n, d]

@@ -12,6 +12,7 @@ import dev.dragon.contracts.v1.DescribeRequest;
 import dev.dragon.contracts.v1.DescribeResponse;
 import dev.dragon.contracts.v1.DispatchRequest;
 import dev.dragon.contracts.v1.DispatchResponse;
+import dev.dragon.contracts.v1.ExpertDispatchGrpc;
 import dev.dragon.contracts.v1.ExpertRows;
 import dev.dragon.contracts.v1.ServedExpert;
 import dev.dragon.core.bundle.ExpertGroup;
@@ -29,6 +30,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,10 +39,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -150,6 +154,54 @@ class ExpertDispatchIT {
             assertThat(got[i]).as("element %d, rounded once on the way back", i).isEqualTo(Fp16.round(onWire[i]));
             assertThat(got[i]).as("element %d against fp32", i).isCloseTo(exact[i], within((float) (scale * 2e-2)));
         }
+    }
+
+    @Test
+    void dispatchStream_answersEachRequestWithItsCallId_andARefusalInItsReply_withoutEndingTheStream()
+            throws Exception {
+        int layer = 1;
+        int e = g0.experts().get(layer).getFirst();
+        DispatchRequest good = request(model, layer).addExperts(rows(e, randomRows(5, 4, d), 4, d, Precision.FP32))
+                .build();
+        DispatchResponse unary = grpc.stub().dispatch(good);
+        BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
+        StreamObserver<DispatchRequest> requests = ExpertDispatchGrpc.newStub(grpc.channel())
+                .dispatchStream(new StreamObserver<>() {
+                    @Override
+                    public void onNext(DispatchResponse value) {
+                        replies.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        replies.add(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        replies.add("completed");
+                    }
+                });
+
+        requests.onNext(good.toBuilder().setCallId(7).build());
+        requests.onNext(request("dragon-moe-mini@0.9.0", layer).addAllExperts(good.getExpertsList()).setCallId(8)
+                .build());
+        requests.onNext(good.toBuilder().setCallId(9).build());
+        requests.onCompleted();
+
+        DispatchResponse first = (DispatchResponse) replies.poll(30, TimeUnit.SECONDS);
+        DispatchResponse refused = (DispatchResponse) replies.poll(30, TimeUnit.SECONDS);
+        DispatchResponse third = (DispatchResponse) replies.poll(30, TimeUnit.SECONDS);
+        assertThat(first.getCallId()).isEqualTo(7);
+        assertThat(first.hasError()).isFalse();
+        assertThat(first.getExperts(0).getRows()).isEqualTo(unary.getExperts(0).getRows());
+        assertThat(refused.getCallId()).isEqualTo(8);
+        assertThat(refused.getExpertsCount()).isZero();
+        assertThat(refused.getError().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
+        assertThat(refused.getError().getMessage()).contains("dragon-moe-mini@0.9.0");
+        assertThat(third.getCallId()).isEqualTo(9);
+        assertThat(third.getExperts(0).getRows()).isEqualTo(unary.getExperts(0).getRows());
+        assertThat(replies.poll(30, TimeUnit.SECONDS)).isEqualTo("completed");
     }
 
     @Test

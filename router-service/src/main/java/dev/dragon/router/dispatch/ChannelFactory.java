@@ -4,7 +4,7 @@ import dev.dragon.router.discovery.ReplicaEndpoint;
 import dev.dragon.support.grpc.RequestIdInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,8 +18,11 @@ public interface ChannelFactory {
 
     ManagedChannel open(ReplicaEndpoint endpoint);
 
-    /** The executor a layer's calls are started on, in one task (the channels' event loop). */
-    Executor callStarter();
+    /**
+     * The executor a layer's calls are started on, in one task, and the calls' deadline sweeps run on (the
+     * channels' event loop).
+     */
+    ScheduledExecutorService callStarter();
 
     /**
      * Plaintext HTTP/2 (in-cluster traffic) with every channel on {@code loop}'s thread and calls started on it,
@@ -46,7 +49,7 @@ public interface ChannelFactory {
             }
 
             @Override
-            public Executor callStarter() {
+            public ScheduledExecutorService callStarter() {
                 return loop.executor();
             }
         };

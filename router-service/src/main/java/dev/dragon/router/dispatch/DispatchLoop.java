@@ -9,7 +9,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,8 +39,8 @@ public final class DispatchLoop implements AutoCloseable {
         return channelType;
     }
 
-    /** Runs tasks on the loop thread. */
-    Executor executor() {
+    /** Runs tasks (and timers) on the loop thread. */
+    ScheduledExecutorService executor() {
         return group.next();
     }
 

@@ -7,12 +7,10 @@ import dev.dragon.core.expert.ExpertBatch;
 import dev.dragon.core.tensor.TensorCodec;
 import dev.dragon.core.tensor.TensorFormatException;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,10 +80,9 @@ final class GroupCall {
         replica.callStarted();
         Attempt attempt = new Attempt(replica);
         try {
-            replica.stub().withDeadlineAfter(Math.min(policy.callTimeoutNanos(), remaining), TimeUnit.NANOSECONDS)
-                    .dispatch(request, attempt);
+            replica.stream().call(request, Math.min(policy.callTimeoutNanos(), remaining), attempt);
         } catch (RuntimeException e) {
-            attempt.onError(e);
+            attempt.failed(Status.fromThrowable(e));
         }
     }
 
@@ -126,38 +123,31 @@ final class GroupCall {
         return null;
     }
 
-    /** One call to one replica. */
-    private final class Attempt implements StreamObserver<DispatchResponse> {
+    /** One call to one replica; hears exactly once how it ended. */
+    private final class Attempt implements ReplicaStream.Callback {
         private final Replica replica;
         private final long started = System.nanoTime();
-        private DispatchResponse reply;
 
         Attempt(Replica replica) {
             this.replica = replica;
         }
 
         @Override
-        public void onNext(DispatchResponse value) {
-            reply = value;
-        }
-
-        @Override
-        public void onError(Throwable error) {
+        public void replied(DispatchResponse reply) {
             synchronized (GroupCall.this) {
-                failed(error);
+                completed(reply);
             }
         }
 
         @Override
-        public void onCompleted() {
+        public void failed(Status status) {
             synchronized (GroupCall.this) {
-                completed();
+                failedWith(status);
             }
         }
 
-        private void failed(Throwable error) {
+        private void failedWith(Status status) {
             ended();
-            Status status = Status.fromThrowable(error);
             lastError = replica.endpoint() + " " + status.getCode()
                     + (status.getDescription() == null ? "" : ": " + status.getDescription());
             long dropped = policy.logs().admit("replica " + replica);
@@ -172,7 +162,7 @@ final class GroupCall {
             }
         }
 
-        private void completed() {
+        private void completed(DispatchResponse reply) {
             long roundTrip = ended();
             String problem = unpack(reply);
             if (problem == null) {

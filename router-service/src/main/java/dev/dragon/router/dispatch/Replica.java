@@ -4,26 +4,31 @@ import dev.dragon.contracts.v1.ExpertDispatchGrpc;
 import dev.dragon.router.discovery.ReplicaEndpoint;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** One replica of a group: its channel, its async stub and the dispatch calls outstanding on it. */
+/** One replica of a group: its channel, the dispatch stream on it and the dispatch calls outstanding on it. */
 final class Replica {
 
     private final String group;
     private final ReplicaEndpoint endpoint;
     private final ManagedChannel channel;
-    private final ExpertDispatchGrpc.ExpertDispatchStub stub;
+    private final ReplicaStream stream;
     private static final long PROBE_INTERVAL_NANOS = 2_000_000_000L;
+    /** How often pending calls' deadlines are checked while there are any. */
+    private static final long DEADLINE_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong nextProbeNanos = new AtomicLong(System.nanoTime());
 
-    Replica(String group, ReplicaEndpoint endpoint, ManagedChannel channel) {
+    /** @param timers where the stream's deadline sweep runs (the channel's event loop) */
+    Replica(String group, ReplicaEndpoint endpoint, ManagedChannel channel, ScheduledExecutorService timers) {
         this.group = group;
         this.endpoint = endpoint;
         this.channel = channel;
-        this.stub = ExpertDispatchGrpc.newStub(channel);
+        this.stream = new ReplicaStream(ExpertDispatchGrpc.newStub(channel), timers, DEADLINE_SWEEP_NANOS);
     }
 
     String group() {
@@ -34,8 +39,8 @@ final class Replica {
         return endpoint;
     }
 
-    ExpertDispatchGrpc.ExpertDispatchStub stub() {
-        return stub;
+    ReplicaStream stream() {
+        return stream;
     }
 
     int outstanding() {
@@ -70,6 +75,7 @@ final class Replica {
 
     /** Lets calls in flight finish, then releases the connection. */
     void retire() {
+        stream.finish();
         channel.shutdown();
     }
 

@@ -37,7 +37,7 @@ final class ReplicaPool implements ExpertDiscovery.Listener, AutoCloseable {
         List<Replica> next = new ArrayList<>();
         for (ReplicaEndpoint e : endpoints) {
             Replica kept = current.remove(e);
-            next.add(kept != null ? kept : new Replica(group, e, channels.open(e)));
+            next.add(kept != null ? kept : new Replica(group, e, channels.open(e), channels.callStarter()));
         }
         byGroup.put(group, List.copyOf(next));
         current.values().forEach(Replica::retire);

@@ -3,6 +3,7 @@ package dev.dragon.router.dispatch;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.dragon.contracts.v1.DescribeRequest;
 import dev.dragon.contracts.v1.DescribeResponse;
+import dev.dragon.contracts.v1.DispatchError;
 import dev.dragon.contracts.v1.DispatchRequest;
 import dev.dragon.contracts.v1.DispatchResponse;
 import dev.dragon.contracts.v1.ExpertDispatchGrpc;
@@ -135,6 +136,57 @@ final class ExpertGroupServer implements AutoCloseable {
 
         @Override
         public void dispatch(DispatchRequest request, StreamObserver<DispatchResponse> responses) {
+            try {
+                responses.onNext(handle(request));
+                responses.onCompleted();
+            } catch (io.grpc.StatusRuntimeException e) {
+                responses.onError(e);
+            }
+        }
+
+        /**
+         * Each request is handled on a thread of its own, as separate unary calls would be, so a held or slow
+         * request does not hold the ones behind it; replies are written one at a time.
+         */
+        @Override
+        public StreamObserver<DispatchRequest> dispatchStream(StreamObserver<DispatchResponse> responses) {
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(DispatchRequest request) {
+                    Thread.ofVirtual().start(() -> {
+                        DispatchResponse reply;
+                        try {
+                            reply = handle(request);
+                        } catch (io.grpc.StatusRuntimeException e) {
+                            reply = DispatchResponse.newBuilder().setSchemaVersion(1).setCallId(request.getCallId())
+                                    .setError(DispatchError.newBuilder().setCode(e.getStatus().getCode().value())
+                                            .setMessage(String.valueOf(e.getStatus().getDescription()))).build();
+                        }
+                        synchronized (responses) {
+                            try {
+                                responses.onNext(reply);
+                            } catch (RuntimeException closed) {
+                                // the stream was cut (kill()): the router hears that from the stream itself
+                            }
+                        }
+                    });
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                    synchronized (responses) {
+                        responses.onCompleted();
+                    }
+                }
+            };
+        }
+
+        /** The reply to one request, or the status it fails with. */
+        private DispatchResponse handle(DispatchRequest request) {
             calls.incrementAndGet();
             inFlight.incrementAndGet();
             try {
@@ -145,18 +197,16 @@ final class ExpertGroupServer implements AutoCloseable {
                     Thread.sleep(delayMillis);
                 }
                 if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    responses.onError(failWith.withDescription(name + " told to fail").asRuntimeException());
-                    return;
+                    throw failWith.withDescription(name + " told to fail").asRuntimeException();
                 }
-                responses.onNext(compute(request));
-                responses.onCompleted();
+                return compute(request).toBuilder().setCallId(request.getCallId()).build();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                responses.onError(Status.CANCELLED.asRuntimeException());
+                throw Status.CANCELLED.asRuntimeException();
             } catch (io.grpc.StatusRuntimeException e) {
-                responses.onError(e);
+                throw e;
             } catch (RuntimeException e) {
-                responses.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+                throw Status.INTERNAL.withDescription(e.toString()).asRuntimeException();
             } finally {
                 inFlight.decrementAndGet();
             }

@@ -220,6 +220,28 @@ class RemoteExpertBackendIT {
     }
 
     @Test
+    void aReplyAfterTheCallTimeout_isDropped_andTheSameReplicaServesTheNextCall() throws Exception {
+        ExpertGroupServer slow = server("g0");
+        use("g0", slow);
+        RemoteExpertBackend backend = backend(new RemoteExpertBackend.Settings(Precision.FP32,
+                Duration.ofMillis(300), Duration.ofMillis(300), 0));
+        slow.hold();
+        ExpertBatch late = Batches.groupExperts(5, "g0", 2);
+
+        ExpertResult timedOut = backend.submit(late).get(60, TimeUnit.SECONDS);
+        assertThat(timedOut.failures()).isNotEmpty();
+        assertThat(timedOut.failures().values()).allMatch(reason -> reason.contains("DEADLINE_EXCEEDED"));
+        slow.release();                                       // its reply now arrives for a call nobody waits on
+        await().atMost(Duration.ofSeconds(30)).until(() -> slow.inFlight() == 0);
+
+        ExpertBatch next = Batches.groupExperts(6, "g0", 2);
+        ExpertResult answered = backend.submit(next).get(60, TimeUnit.SECONDS);
+        assertThat(answered.failures()).isEmpty();
+        assertThat(answered.output()).containsExactly(Batches.reference(next).output());
+        assertThat(slow.calls()).isEqualTo(2);
+    }
+
+    @Test
     void dispatch_retriesOnAnotherReplica_whenOneAnswersWithAnError() throws Exception {
         ExpertGroupServer failing = server("g0");
         ExpertGroupServer healthy = server("g0");
