@@ -121,9 +121,9 @@ public final class PlatformBench {
     }
 
     /**
-     * The platform started here on shifted ports: through the gateway, then straight at the router, each level
-     * followed by the same level at a second router over the same expert groups that decodes as one
-     * micro-batch (no overlap) — a same-run A/B of the micro-batch overlap — then the response and KV caches.
+     * The platform started here on shifted ports: at each level through the gateway, then straight at the router,
+     * then at a second router over the same expert groups that decodes as one micro-batch (no overlap) — a
+     * same-run A/B of the micro-batch overlap — then the response and KV caches.
      */
     private static void runPlatform(Path bundle, Path root, Path out, Progress progress,
                                     List<LoadRunner.Summary> rows, Map<String, Object> report) {
@@ -144,18 +144,17 @@ public final class PlatformBench {
                 CpuMeter cpu = platformCpu(platform, null);
                 CpuMeter cpuOneBatch = platformCpu(platform, ab.getFirst().pid());
                 report.put("platform_processes", cpu.sample().keySet());
-                try (HttpTarget uncached = new HttpTarget(PLATFORM, gateway, key, false)) {
-                    progress.warmUp(uncached, SEED - 1, 32, WARM_UP_SECONDS);
-                    for (int c : CONCURRENCY) {
-                        rows.add(progress.run(uncached, Workload.of(requestsAt(c), SEED + c), c, cpu));
-                    }
-                }
-                // the same warm platform without the gateway hop: what the distributed decode path itself costs
-                try (HttpTarget direct = new HttpTarget(ROUTER_DIRECT, router, key, false);
+                // each level runs the three targets back to back (through the gateway, straight at the router, the
+                // one-micro-batch router) so that all three see the same warm state; measured one after the other
+                // (the first level after a warm-up ran slower in every process, even ones the hop does not touch)
+                try (HttpTarget uncached = new HttpTarget(PLATFORM, gateway, key, false);
+                     HttpTarget direct = new HttpTarget(ROUTER_DIRECT, router, key, false);
                      HttpTarget single = new HttpTarget(ONE_MICRO_BATCH, singleBase, key, false)) {
+                    progress.warmUp(uncached, SEED - 1, 32, WARM_UP_SECONDS);
                     progress.warmUp(single, SEED - 1, 32, WARM_UP_SECONDS);
                     Map<String, StageBreakdown> stages = new LinkedHashMap<>();
                     for (int c : CONCURRENCY) {
+                        rows.add(progress.run(uncached, Workload.of(requestsAt(c), SEED + c), c, cpu));
                         String before = Prometheus.scrape(router);
                         rows.add(progress.run(direct, Workload.of(requestsAt(c), SEED + c), c, cpu));
                         stages.put("overlap on @" + c, StageBreakdown.between(before, Prometheus.scrape(router)));

@@ -7,6 +7,7 @@ import dev.dragon.core.engine.GeneratedToken;
 import dev.dragon.router.config.ServedModel;
 import dev.dragon.router.events.EventPublisher;
 import dev.dragon.router.scheduling.TokenEvent;
+import dev.dragon.router.warmup.RouterWarmUp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +37,8 @@ final class Interactions {
      */
     Flux<TokenEvent> observe(Flux<TokenEvent> events, String responseId, String requestId, String tenant,
                              int[] promptIds, long startMillis) {
-        if (publisher == null) {
-            return events;
+        if (publisher == null || RouterWarmUp.TENANT.equals(tenant)) {
+            return events;                             // the router's own warm-up requests teach nothing
         }
         return Flux.defer(() -> {
             List<GeneratedToken> tokens = new ArrayList<>();

@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param adapters  adapter versions followed from Kafka ({@code dragon.router.adapters.*}, see
  *                  {@link AdaptersProperties})
  * @param tenant    whose cache entries a request reads and writes
+ * @param warmUp    requests this router sends itself before it reports ready
  */
 @Validated
 @ConfigurationProperties("dragon.router")
@@ -41,7 +42,20 @@ public record RouterProperties(@Valid @NotNull @DefaultValue Model model,
                                @Valid @NotNull @DefaultValue CacheClientProperties cache,
                                @Valid @NotNull @DefaultValue EventsProperties events,
                                @Valid @NotNull @DefaultValue AdaptersProperties adapters,
-                               @Valid @NotNull @DefaultValue Tenant tenant) {
+                               @Valid @NotNull @DefaultValue Tenant tenant,
+                               @Valid @NotNull @DefaultValue WarmUp warmUp) {
+
+    /**
+     * Ready means warm: before readiness turns ACCEPTING_TRAFFIC the router answers {@code rounds} rounds of
+     * real API requests of its own over loopback (chat, streamed chat, completion; the response cache's miss
+     * and hit paths; the dispatch streams to every expert group), as tenant {@code _warm-up}, whose requests
+     * publish no interaction events. Requests that fail (expert groups not up yet) are retried until
+     * {@code timeout}; then the router reports ready anyway and logs what did not warm.
+     */
+    public record WarmUp(@DefaultValue("true") boolean enabled,
+                         @Min(1) @Max(64) @DefaultValue("3") int rounds,
+                         @NotNull @DefaultValue("60s") java.time.Duration timeout) {
+    }
 
     /** @param defaultTenant tenant of a request without an {@code x-dragon-tenant} header (cache keys) */
     public record Tenant(@NotBlank @DefaultValue("default") String defaultTenant) {

@@ -7,6 +7,7 @@ import dev.dragon.contracts.events.InteractionEvent;
 import dev.dragon.router.events.KafkaTestBroker;
 import dev.dragon.router.testing.ApiClient;
 import dev.dragon.router.testing.RawStream;
+import dev.dragon.router.warmup.RouterWarmUp;
 import dev.dragon.support.web.DragonHeaders;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -33,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Every completed request, whole or streamed, publishes one InteractionEvent (key: the response id) to the
  * interactions topic of a real Kafka broker (in-process KRaft), carrying the request id, tenant, versions and
- * token ids; a request the client abandons publishes none.
+ * token ids; a request the client abandons publishes none, nor does the router's own warm-up.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class InteractionEventsIT {
@@ -47,6 +48,8 @@ class InteractionEventsIT {
         registry.add("dragon.router.events.bootstrap-servers", () -> KafkaTestBroker.shared().getBrokersAsString());
         registry.add("dragon.router.events.topics.interactions", () -> TOPIC);
         registry.add("dragon.router.cache.enabled", () -> "false");
+        registry.add("dragon.router.warm-up.enabled", () -> "true");     // ran before the context was handed over
+        registry.add("dragon.router.warm-up.rounds", () -> "1");
     }
 
     @LocalServerPort int port;
@@ -101,6 +104,18 @@ class InteractionEventsIT {
         assertThat(event.completionTokens()).hasSize(5);
         assertThat(event.experts()).isNull();
         assertThat(event.latencyMs()).isNotNegative();
+    }
+
+    @Test
+    void theRoutersOwnWarmUp_ranBeforeItWasReady_andPublishedNoInteraction() {
+        String metrics = api.get("/actuator/prometheus").body();
+        HttpResponse<String> r = api.post("/v1/chat/completions", api.write(Map.of("model", "dragon-moe-mini",
+                "max_tokens", 2, "messages", List.of(Map.of("role", "user", "content", "After the warm-up.")))));
+
+        awaitEvent(api.json(r.body()).path("id").asString());
+
+        assertThat(metrics).containsPattern("dragon_warmup_requests_total\\{[^}]*result=\"answered\"[^}]*\\} 4\\.0");
+        assertThat(seen.values()).extracting(InteractionEvent::tenant).doesNotContain(RouterWarmUp.TENANT).isNotEmpty();
     }
 
     @Test
