@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -47,6 +48,7 @@ public final class RemoteExpertBackend implements ExpertBackend {
     private final ExpertDiscovery.Subscription subscription;
     private final Executor callStarter;
     private final LongAdder waitedNanos = new LongAdder();
+    private final AtomicLong callIds = new AtomicLong();         // DispatchRequest.call_id, unique per router
 
     /**
      * @param model     the bundle as expert-service names it, {@code name@version}
@@ -149,7 +151,7 @@ public final class RemoteExpertBackend implements ExpertBackend {
     private DispatchRequest request(ExpertBatch batch, int[] idx) {
         int d = batch.dModel();
         DispatchRequest.Builder request = DispatchRequest.newBuilder().setSchemaVersion(1).setModel(model)
-                .setLayer(batch.layer());
+                .setLayer(batch.layer()).setCallId(callIds.incrementAndGet());
         for (int i : idx) {
             byte[] rows = TensorCodec.encode(batch.input(), batch.offsets()[i] * d, batch.rows(i), d,
                     settings.precision());                                   // [rows_i, d]

@@ -41,11 +41,10 @@ final class ReplicaStream {
     private final long sweepNanos;
     private final Map<Long, Pending> pending = new HashMap<>();
     private StreamObserver<DispatchRequest> requests;          // null until opened and after it ended
-    private Object generation;                                 // the open stream's observer: ignore a stale one's end
+    private Replies generation;                                // the open stream's observer: ignore a stale one's end
     private Status lastFailure = Status.UNAVAILABLE;
     private boolean sweepScheduled;
     private boolean closed;
-    private long nextCallId;
 
     ReplicaStream(ExpertDispatchGrpc.ExpertDispatchStub stub, ScheduledExecutorService timers, long sweepNanos) {
         this.stub = stub;
@@ -53,7 +52,11 @@ final class ReplicaStream {
         this.sweepNanos = sweepNanos;
     }
 
-    /** Sends {@code request} as a new call; {@code callback} hears exactly once how it ended. */
+    /**
+     * Sends {@code request} as a new call; {@code callback} hears exactly once how it ended. The request's
+     * {@code call_id} must not be pending on this stream (the backend numbers requests router-wide, and a
+     * group call never asks the same replica twice).
+     */
     void call(DispatchRequest request, long timeoutNanos, Callback callback) {
         Status refused = null;
         synchronized (this) {
@@ -65,11 +68,12 @@ final class ReplicaStream {
                 }
                 if (requests == null) {
                     refused = lastFailure;                   // the stream failed as it opened
+                } else if (pending.putIfAbsent(request.getCallId(),
+                        new Pending(callback, System.nanoTime() + timeoutNanos)) != null) {
+                    refused = Status.INTERNAL.withDescription("call id " + request.getCallId() + " already pending");
                 } else {
-                    long id = ++nextCallId;
-                    pending.put(id, new Pending(callback, System.nanoTime() + timeoutNanos));
                     scheduleSweep();
-                    requests.onNext(request.toBuilder().setCallId(id).build());
+                    requests.onNext(request);
                 }
             }
         }
@@ -136,7 +140,7 @@ final class ReplicaStream {
         }
     }
 
-    private void ended(Object which, Status status) {
+    private void ended(Replies which, Status status) {
         List<Pending> lost;
         synchronized (this) {
             if (which != generation) {

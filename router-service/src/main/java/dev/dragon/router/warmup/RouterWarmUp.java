@@ -56,6 +56,10 @@ public final class RouterWarmUp implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
+        if (!settings.enabled()) {
+            LOG.info("warm-up off (dragon.router.warm-up.enabled=false): ready without it");
+            return;
+        }
         Integer port = environment.getProperty("local.server.port", Integer.class);
         if (port == null) {
             LOG.warn("warm-up skipped: the HTTP port is not known");
