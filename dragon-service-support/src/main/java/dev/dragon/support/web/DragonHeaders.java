@@ -9,6 +9,8 @@ public final class DragonHeaders {
     public static final String ADAPTER_VERSION = "x-dragon-adapter-version";
     /** {@code hit}, {@code miss} or {@code bypass}. */
     public static final String CACHE = "x-dragon-cache";
+    /** On a hit: {@code near} (the router's own copy) or {@code shared} (from cache-service). */
+    public static final String CACHE_TIER = "x-dragon-cache-tier";
     /** The authenticated tenant, set by the gateway on requests it forwards (never trusted from clients). */
     public static final String TENANT = "x-dragon-tenant";
 

@@ -52,18 +52,32 @@ final class EventStreams {
 
     /** The whole response once the generation ended; {@code atEnd} builds the assembly from the completion. */
     Mono<Object> whole(Flux<TokenEvent> events, Function<Completion, ResponseAssembly> atEnd) {
-        return events.collectList().map(list -> {
-            if (!(list.getLast() instanceof TokenEvent.Finished finished)) {
-                throw new IllegalStateException("a generation ended without its completion");
+        return events.collectList().map(list -> whole(list, atEnd));
+    }
+
+    /** The whole response of a finished generation's events, at once (a replay). */
+    static Object whole(List<TokenEvent> events, Function<Completion, ResponseAssembly> atEnd) {
+        if (events.isEmpty() || !(events.getLast() instanceof TokenEvent.Finished finished)) {
+            throw new IllegalStateException("a generation ended without its completion");
+        }
+        ResponseAssembly assembly = atEnd.apply(finished.completion());
+        events.forEach(e -> {
+            if (e instanceof TokenEvent.Token t) {
+                assembly.onToken(t.token());
             }
-            ResponseAssembly assembly = atEnd.apply(finished.completion());
-            list.forEach(e -> {
-                if (e instanceof TokenEvent.Token t) {
-                    assembly.onToken(t.token());
-                }
-            });
-            return assembly.whole(finished.completion());
         });
+        return assembly.whole(finished.completion());
+    }
+
+    /** Every SSE frame of a finished generation's events, at once (a replay): what {@link #sse} sends. */
+    List<String> frames(List<TokenEvent> events, ResponseAssembly assembly, boolean includeUsage) {
+        List<String> out = new ArrayList<>();
+        assembly.opening().forEach(c -> out.add(frame(c)));
+        for (TokenEvent e : events) {
+            chunks(assembly, e, includeUsage).forEach(c -> out.add(frame(c)));
+        }
+        out.add(DONE);
+        return out;
     }
 
     String frame(Object chunk) {

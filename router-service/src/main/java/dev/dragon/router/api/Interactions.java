@@ -6,6 +6,7 @@ import dev.dragon.core.engine.FinishReason;
 import dev.dragon.core.engine.GeneratedToken;
 import dev.dragon.router.config.ServedModel;
 import dev.dragon.router.events.EventPublisher;
+import dev.dragon.router.scheduling.RecordedGeneration;
 import dev.dragon.router.scheduling.TokenEvent;
 import dev.dragon.router.warmup.RouterWarmUp;
 import java.time.Clock;
@@ -50,14 +51,26 @@ final class Interactions {
                 }
             }).doOnComplete(() -> {
                 if (end[0] != null && end[0].reason() != FinishReason.CANCELLED) {
-                    long now = clock.millis();
-                    publisher.publishInteraction(InteractionEvent.of(responseId, requestId, tenant, model.bundleName(),
-                            model.version(), end[0].adapterVersion(), promptIds,
-                            tokens.stream().mapToInt(GeneratedToken::token).toArray(), now - startMillis,
-                            experts(tokens), now));
+                    publish(responseId, requestId, tenant, promptIds, tokens, end[0], startMillis);
                 }
             });
         });
+    }
+
+    /** Publishes the interaction of an answer sent whole from the near cache (it never was a stream of events). */
+    void replayed(String responseId, String requestId, String tenant, int[] promptIds, RecordedGeneration recorded,
+                  long startMillis) {
+        if (publisher != null && !RouterWarmUp.TENANT.equals(tenant)) {
+            publish(responseId, requestId, tenant, promptIds, recorded.tokens(), recorded.completion(), startMillis);
+        }
+    }
+
+    private void publish(String responseId, String requestId, String tenant, int[] promptIds,
+                         List<GeneratedToken> tokens, Completion end, long startMillis) {
+        long now = clock.millis();
+        publisher.publishInteraction(InteractionEvent.of(responseId, requestId, tenant, model.bundleName(),
+                model.version(), end.adapterVersion(), promptIds, tokens.stream().mapToInt(GeneratedToken::token).toArray(),
+                now - startMillis, experts(tokens), now));
     }
 
     /** {@code [token][layer][k]} when every token carries its experts, else null. */

@@ -6,7 +6,7 @@ import dev.dragon.contracts.openai.GenerationParameters;
 import dev.dragon.core.tokenizer.ChatMessage;
 import dev.dragon.router.cache.ResponseCacheKey;
 import dev.dragon.router.cache.ResponseCachePolicy;
-import dev.dragon.router.scheduling.PreparedGeneration;
+import dev.dragon.core.sampling.SamplingParams;
 import java.util.Optional;
 
 /**
@@ -31,14 +31,15 @@ final class ResponseKeys {
     private ResponseKeys() {
     }
 
+    /** @param sampling the request's effective sampling parameters (after the router's defaults) */
     static <R extends GenerationParameters> Optional<ResponseCacheKey> of(Start<R> start, R request,
-            PreparedGeneration generation, String tenant, String modelVersion, String adapterVersion) {
-        if (!ResponseCachePolicy.eligible(generation.sampling(), !request.dragonOrDefault().cacheAllowed())) {
+            SamplingParams sampling, String tenant, String modelVersion, String adapterVersion) {
+        if (!ResponseCachePolicy.eligible(sampling, !request.dragonOrDefault().cacheAllowed())) {
             return Optional.empty();
         }
         return Optional.of(start.of(request, tenant, modelVersion, adapterVersion)
-                .sampling(generation.sampling())
-                .option("return_experts", generation.includeExperts())
+                .sampling(sampling)
+                .option("return_experts", request.dragonOrDefault().wantsExperts())
                 .option("ignore_eos", request.dragonOrDefault().ignoresEos())
                 .build());
     }

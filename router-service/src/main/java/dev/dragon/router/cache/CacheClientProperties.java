@@ -2,6 +2,7 @@ package dev.dragon.router.cache;
 
 import dev.dragon.core.tensor.TensorCodec;
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -19,6 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                    must allow it). Keep it a little under a power of two: Redis's allocator rounds a 256 KiB
  *                    value plus its header up to 320 KiB (25% lost, measured), 262,016 bytes fit in 256 KiB
  * @param breaker     when to stop calling cache-service, and when to try again
+ * @param near        the router's own copy of response-cache hits, in front of cache-service
  * @param logInterval at most one "cache unavailable" log line per interval (per cache)
  */
 public record CacheClientProperties(@DefaultValue("true") boolean enabled,
@@ -29,6 +31,7 @@ public record CacheClientProperties(@DefaultValue("true") boolean enabled,
                                     @DefaultValue("fp16") TensorCodec.Precision precision,
                                     @DefaultValue("262016") int chunkBytes,
                                     @DefaultValue Breaker breaker,
+                                    @DefaultValue Near near,
                                     @DefaultValue("30s") Duration logInterval) {
 
     /**
@@ -55,6 +58,26 @@ public record CacheClientProperties(@DefaultValue("true") boolean enabled,
         }
     }
 
+    /**
+     * The near cache ({@link NearResponseCache}).
+     *
+     * @param enabled      false: every hit comes from cache-service
+     * @param maxBytes     bound on what its entries hold (recorded generations and their rendered replays)
+     * @param maxIdle      an entry not read for this long is dropped
+     * @param rewatchDelay wait after the purge watch broke before watching again (hits are not served meanwhile)
+     */
+    public record Near(@DefaultValue("true") boolean enabled,
+                       @DefaultValue("64MB") DataSize maxBytes,
+                       @DefaultValue("10m") Duration maxIdle,
+                       @DefaultValue("500ms") Duration rewatchDelay) {
+
+        public Near {
+            require(maxBytes != null && maxBytes.toBytes() >= 1, "near.max-bytes", "must be positive", maxBytes);
+            require(positive(maxIdle), "near.max-idle", "must be positive", maxIdle);
+            require(positive(rewatchDelay), "near.rewatch-delay", "must be positive", rewatchDelay);
+        }
+    }
+
     public CacheClientProperties {
         require(target != null && !target.isBlank(), "target", "must not be blank", target);
         require(positive(timeout), "timeout", "must be positive", timeout);
@@ -63,6 +86,7 @@ public record CacheClientProperties(@DefaultValue("true") boolean enabled,
         require(precision != null, "precision", "must be fp16 or fp32", precision);
         require(chunkBytes >= 1024, "chunk-bytes", "must be >= 1024", chunkBytes);
         require(breaker != null, "breaker", "must be set", breaker);
+        require(near != null, "near", "must be set", near);
         require(positive(logInterval), "log-interval", "must be positive", logInterval);
     }
 

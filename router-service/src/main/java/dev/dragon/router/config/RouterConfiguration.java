@@ -13,6 +13,10 @@ import dev.dragon.core.runtime.RuntimeOptions;
 import dev.dragon.router.adapters.AdaptersProperties;
 import dev.dragon.router.cache.CacheClientProperties;
 import dev.dragon.router.cache.KvStateCacheClient;
+import dev.dragon.router.cache.NearResponseCache;
+import dev.dragon.router.cache.PurgeWatcher;
+import dev.dragon.router.scheduling.NearEntry;
+import io.grpc.ManagedChannel;
 import dev.dragon.router.cache.ResponseCacheClient;
 import dev.dragon.router.discovery.DiscoveryProperties;
 import dev.dragon.router.dispatch.DispatchProperties;
@@ -117,8 +121,21 @@ public class RouterConfiguration {
     /** Answers through the response and KV-state caches; stores run on the bounded-elastic scheduler. */
     @Bean
     CachedGenerations cachedGenerations(GenerationScheduler scheduler, ResponseCacheClient responseCacheClient,
-                                        KvStateCacheClient kvStateCacheClient) {
-        return new CachedGenerations(scheduler, responseCacheClient, kvStateCacheClient, Schedulers.boundedElastic());
+                                        KvStateCacheClient kvStateCacheClient, NearResponseCache<NearEntry> near) {
+        return new CachedGenerations(scheduler, responseCacheClient, kvStateCacheClient, near,
+                Schedulers.boundedElastic());
+    }
+
+    /** This router's copy of response-cache hits, served while {@link PurgeWatcher} watches cache-service's purges. */
+    @Bean
+    NearResponseCache<NearEntry> nearResponseCache(RouterProperties properties, MeterRegistry registry) {
+        return new NearResponseCache<>(properties.cache(), NearEntry::weight, registry);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    PurgeWatcher purgeWatcher(ManagedChannel cacheServiceChannel, NearResponseCache<NearEntry> near,
+                              RouterProperties properties) {
+        return new PurgeWatcher(cacheServiceChannel, near, properties.cache().near().rewatchDelay());
     }
 
     @Bean

@@ -7,6 +7,7 @@ import dev.dragon.router.cache.CacheLookup;
 import dev.dragon.router.cache.CacheOutcome;
 import dev.dragon.router.cache.KvPrefix;
 import dev.dragon.router.cache.KvStateCacheClient;
+import dev.dragon.router.cache.NearResponseCache;
 import dev.dragon.router.cache.ResponseCacheClient;
 import dev.dragon.router.cache.ResponseCacheKey;
 import java.util.Optional;
@@ -18,11 +19,13 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Answers a request through both caches. The response cache first: a hit is the stored generation replayed;
+ * Answers a request through both caches. The response cache first: the router's near cache (served by the API
+ * layer before this is called, see {@link #nearHit}), then cache-service; a hit is the stored generation replayed;
  * otherwise the engine generates, with the KV-state cache restoring the longest stored prefix of the prompt
  * (only the rest is prefilled) and capturing the state at the longest block-aligned prefix not yet stored.
  * A complete, deterministic answer is stored after it finished, under the key it was looked up with, if the
- * adapter version it was generated with is still the key's. Stores run on {@code background}, never delaying
+ * adapter version it was generated with is still the key's. Hits from cache-service and stored answers are
+ * kept in the near cache too. Stores run on {@code background}, never delaying
  * or failing the answer; any cache failure is a bypass (the clients never fail their Monos).
  */
 public final class CachedGenerations {
@@ -42,14 +45,21 @@ public final class CachedGenerations {
     private final GenerationScheduler scheduler;
     private final ResponseCacheClient responses;
     private final KvStateCacheClient states;
+    private final NearResponseCache<NearEntry> near;
     private final Scheduler background;
 
     public CachedGenerations(GenerationScheduler scheduler, ResponseCacheClient responses, KvStateCacheClient states,
-                             Scheduler background) {
+                             NearResponseCache<NearEntry> near, Scheduler background) {
         this.scheduler = scheduler;
         this.responses = responses;
         this.states = states;
+        this.near = near;
         this.background = background;
+    }
+
+    /** The near cache's entry for {@code key}, when it holds one and is serving: no call, no tokenizing. */
+    public Optional<NearEntry> nearHit(ResponseCacheKey key) {
+        return near.get(key);
     }
 
     public GenerationScheduler scheduler() {
@@ -63,18 +73,23 @@ public final class CachedGenerations {
      */
     public Mono<Answer> answer(String requestId, String tenant, PreparedGeneration generation,
                                Optional<ResponseCacheKey> key) {
+        long seen = near.generation();                 // what is looked up now may predate a purge seen later
         Mono<CacheLookup<CachedResponse>> lookup = key.map(responses::lookup)
                 .orElseGet(() -> Mono.fromSupplier(responses::skip))
                 .onErrorResume(e -> Mono.just(CacheLookup.bypass()));
         return lookup.map(found -> {
-            Optional<RecordedGeneration> hit = found.value()
-                    .flatMap(entry -> RecordedGeneration.decode(entry.getBody().toByteArray(), entry.getContentType()));
+            Optional<CachedResponse> entry = found.value();
+            Optional<RecordedGeneration> hit = entry
+                    .flatMap(e -> RecordedGeneration.decode(e.getBody().toByteArray(), e.getContentType()));
             if (hit.isPresent()) {
+                near.put(key.orElseThrow(), new NearEntry(hit.get(), generation.promptIds(),
+                        entry.orElseThrow().getBody().size()), seen);
                 return new Answer(CacheOutcome.HIT, hit.get().replay(requestId), hit.get().completion().adapterVersion());
             }
             Flux<TokenEvent> fresh = generate(requestId, tenant, generation);
             CacheOutcome outcome = found.isHit() ? CacheOutcome.MISS : found.outcome();   // unreadable entry: a miss
-            return new Answer(outcome, key.map(k -> recorded(fresh, k)).orElse(fresh), null);
+            return new Answer(outcome, key.map(k -> recorded(fresh, k, generation.promptIds(), seen)).orElse(fresh),
+                    null);
         });
     }
 
@@ -107,14 +122,15 @@ public final class CachedGenerations {
                         e -> LOG.debug("KV state not stored: {}", e.toString()));
     }
 
-    /** {@code fresh}, recording its events; a complete answer is stored once it ended. */
-    private Flux<TokenEvent> recorded(Flux<TokenEvent> fresh, ResponseCacheKey key) {
+    /** {@code fresh}, recording its events; a complete answer is stored (near and in cache-service) once it ended. */
+    private Flux<TokenEvent> recorded(Flux<TokenEvent> fresh, ResponseCacheKey key, int[] promptIds, long seen) {
         return Flux.defer(() -> {
             RecordedGeneration.Recorder recorder = new RecordedGeneration.Recorder();
             return fresh.doOnNext(recorder::add)
                     .doOnComplete(() -> recorder.finished()
                             .filter(r -> r.completion().adapterVersion().equals(key.adapterVersion()))
                             .ifPresent(r -> Mono.fromCallable(r::encode)
+                                    .doOnNext(body -> near.put(key, new NearEntry(r, promptIds, body.length), seen))
                                     .flatMap(body -> responses.store(key, body, RecordedGeneration.CONTENT_TYPE))
                                     .subscribeOn(background)
                                     .subscribe(stored -> LOG.debug("response stored: {}", stored),

@@ -69,10 +69,17 @@ public record RecordedGeneration(int schemaVersion, List<GeneratedToken> tokens,
 
     /** The events again, as request {@code requestId}: nothing prefilled or generated, so no timings. */
     public Flux<TokenEvent> replay(String requestId) {
+        return Flux.fromIterable(events(requestId));
+    }
+
+    /** {@link #replay}'s events, as a list. */
+    public List<TokenEvent> events(String requestId) {
         Completion c = completion;
         Completion replayed = new Completion(requestId, c.reason(), c.promptTokens(), 0, c.completionTokens(),
                 c.tailText(), c.adapterVersion(), 0, 0, 0);
-        return Flux.fromIterable(tokens).<TokenEvent>map(TokenEvent.Token::new)
-                .concatWith(Flux.just(new TokenEvent.Finished(replayed)));
+        List<TokenEvent> events = new ArrayList<>(tokens.size() + 1);
+        tokens.forEach(t -> events.add(new TokenEvent.Token(t)));
+        events.add(new TokenEvent.Finished(replayed));
+        return events;
     }
 }

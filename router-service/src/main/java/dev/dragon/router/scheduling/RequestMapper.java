@@ -18,8 +18,8 @@ import java.util.Optional;
 
 /**
  * Validates API requests and maps them to engine terms: the chat template or completion prompt, the stop
- * tokens of the endpoint, and {@link SamplingParams} with this server's defaults and limits. Tokenizes, so
- * call it off the event loop.
+ * tokens of the endpoint, and {@link SamplingParams} with this server's defaults and limits. Checking
+ * ({@code checkChat}, {@code checkCompletion}) is cheap; mapping tokenizes, so call it off the event loop.
  */
 public final class RequestMapper {
 
@@ -49,11 +49,60 @@ public final class RequestMapper {
         this.defaultMaxTokens = defaultMaxTokens;
     }
 
-    /** @throws InvalidRequestException naming the field, or {@link ModelNotFoundException} */
+    /** Validates and maps a chat request, tokenizing its prompt. */
     public PreparedGeneration chat(ChatCompletionRequest request) {
+        return chat(request, checkChat(request));
+    }
+
+    /**
+     * Validates a chat request without tokenizing it: fields, model, roles. Cheap enough for the event loop.
+     *
+     * @return its effective sampling parameters
+     * @throws InvalidRequestException naming the field, or {@link ModelNotFoundException}
+     */
+    public SamplingParams checkChat(ChatCompletionRequest request) {
         check(validator.check(request));
         checkModel(request.model());
-        List<ChatMessage> messages = new ArrayList<>();
+        messages(request);
+        return sampling(request);
+    }
+
+    /** A chat request that passed {@link #checkChat}, with its prompt tokenized (CPU work: off the event loop). */
+    public PreparedGeneration chat(ChatCompletionRequest request, SamplingParams checked) {
+        int[] prompt = template.chatPrompt(messages(request));
+        checkLength(prompt, "messages");
+        return new PreparedGeneration(prompt, stops(request, template.chatStopIds()), checked,
+                request.dragonOrDefault().wantsExperts());
+    }
+
+    /** Validates and maps a completion request, tokenizing its prompt. */
+    public PreparedGeneration completion(CompletionRequest request) {
+        return completion(request, checkCompletion(request));
+    }
+
+    /**
+     * Validates a completion request without tokenizing it.
+     *
+     * @return its effective sampling parameters
+     * @throws InvalidRequestException naming the field, or {@link ModelNotFoundException}
+     */
+    public SamplingParams checkCompletion(CompletionRequest request) {
+        check(validator.check(request));
+        checkModel(request.model());
+        return sampling(request);
+    }
+
+    /** A completion request that passed {@link #checkCompletion}, with its prompt tokenized. */
+    public PreparedGeneration completion(CompletionRequest request, SamplingParams checked) {
+        int[] prompt = template.completionPrompt(request.prompt());
+        checkLength(prompt, "prompt");
+        return new PreparedGeneration(prompt, stops(request, template.completionStopIds()), checked,
+                request.dragonOrDefault().wantsExperts());
+    }
+
+    /** The request's messages in the template's roles ({@code developer} is {@code system}). */
+    private List<ChatMessage> messages(ChatCompletionRequest request) {
+        List<ChatMessage> messages = new ArrayList<>(request.messages().size());
         for (int i = 0; i < request.messages().size(); i++) {
             var m = request.messages().get(i);
             String role = "developer".equals(m.role()) ? "system" : m.role();
@@ -64,20 +113,7 @@ public final class RequestMapper {
             }
             messages.add(new ChatMessage(role, m.content()));
         }
-        int[] prompt = template.chatPrompt(messages);
-        checkLength(prompt, "messages");
-        return new PreparedGeneration(prompt, stops(request, template.chatStopIds()), sampling(request),
-                request.dragonOrDefault().wantsExperts());
-    }
-
-    /** @throws InvalidRequestException naming the field, or {@link ModelNotFoundException} */
-    public PreparedGeneration completion(CompletionRequest request) {
-        check(validator.check(request));
-        checkModel(request.model());
-        int[] prompt = template.completionPrompt(request.prompt());
-        checkLength(prompt, "prompt");
-        return new PreparedGeneration(prompt, stops(request, template.completionStopIds()), sampling(request),
-                request.dragonOrDefault().wantsExperts());
+        return messages;
     }
 
     private SamplingParams sampling(GenerationParameters p) {

@@ -53,7 +53,7 @@ class CacheClientConfigurationTest {
     void aCacheClientPropertiesBean_winsOverTheEnvironment() {
         CacheClientProperties provided = new CacheClientProperties(true, "127.0.0.1:1", Duration.ofMillis(50),
                 Duration.ofSeconds(1), 8, TensorCodec.Precision.FP32, 4096,
-                new CacheClientProperties.Breaker(50, 10, 5, Duration.ofSeconds(1), 1), Duration.ofSeconds(1));
+                new CacheClientProperties.Breaker(50, 10, 5, Duration.ofSeconds(1), 1), ClientFixture.NEAR, Duration.ofSeconds(1));
         context.withBean(CacheClientProperties.class, () -> provided)
                 .withPropertyValues("dragon.router.cache.block-size=16")
                 .run(c -> assertThat(c.getBean(KvStateCacheClient.class).hasher().blockSize()).isEqualTo(8));

@@ -34,6 +34,9 @@ interface CacheEntries {
 
     void putState(List<Object> key, KvEntry entry);
 
+    /** Deletes every entry of {@code tenant} (the first element of every key). */
+    void flush(String tenant);
+
     static CacheEntries inMemory() {
         Map<List<Object>, CachedResponse> responses = new ConcurrentHashMap<>();
         Map<List<Object>, KvEntry> states = new ConcurrentHashMap<>();
@@ -56,6 +59,12 @@ interface CacheEntries {
             @Override
             public void putState(List<Object> key, KvEntry entry) {
                 states.put(key, entry);
+            }
+
+            @Override
+            public void flush(String tenant) {
+                responses.keySet().removeIf(k -> k.getFirst().equals(tenant));
+                states.keySet().removeIf(k -> k.getFirst().equals(tenant));
             }
         };
     }
@@ -124,6 +133,16 @@ interface CacheEntries {
         public void putState(List<Object> key, KvEntry entry) {
             redis().set(name("kv", key), ByteBuffer.allocate(4 + entry.data().length).putInt(entry.tokens())
                     .put(entry.data()).array());
+        }
+
+        @Override
+        public void flush(String tenant) {
+            for (String kind : List.of("response", "kv")) {
+                List<byte[]> keys = redis().keys((kind + ":" + tenant + "|*").getBytes(StandardCharsets.UTF_8));
+                if (!keys.isEmpty()) {
+                    redis().del(keys.toArray(byte[][]::new));
+                }
+            }
         }
 
         /** Keys stored under {@code kind} ({@code response} or {@code kv}). */

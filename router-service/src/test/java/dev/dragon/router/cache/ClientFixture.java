@@ -14,10 +14,14 @@ final class ClientFixture implements AutoCloseable {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<ManagedChannel> channels = new ArrayList<>();
 
+    /** The near cache as configured by default. */
+    static final CacheClientProperties.Near NEAR = new CacheClientProperties.Near(true,
+            org.springframework.util.unit.DataSize.ofMegabytes(64), Duration.ofMinutes(10), Duration.ofMillis(500));
+
     /** A fast-tripping breaker (2 failed calls of 4, open for 300 ms, 1 trial call), generous deadlines. */
     static CacheClientProperties settings(String target, Duration timeout) {
         return new CacheClientProperties(true, target, timeout, Duration.ofSeconds(20), 32, TensorCodec.Precision.FP16,
-                64 * 1024, new CacheClientProperties.Breaker(50, 4, 2, Duration.ofMillis(300), 1), Duration.ofSeconds(30));
+                64 * 1024, new CacheClientProperties.Breaker(50, 4, 2, Duration.ofMillis(300), 1), NEAR, Duration.ofSeconds(30));
     }
 
     /** A new channel: another router instance, as far as cache-service can tell. */

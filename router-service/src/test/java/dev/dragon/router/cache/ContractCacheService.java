@@ -12,10 +12,17 @@ import dev.dragon.contracts.v1.ResponseLookup;
 import dev.dragon.contracts.v1.ResponseLookupResult;
 import dev.dragon.contracts.v1.ResponseStore;
 import dev.dragon.contracts.v1.StoreResult;
+import dev.dragon.contracts.v1.FlushResult;
+import dev.dragon.contracts.v1.PurgeNotice;
+import dev.dragon.contracts.v1.PurgeWatch;
+import dev.dragon.contracts.v1.TenantRequest;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,18 +31,78 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real implementation of the {@code CacheService} contract over {@link CacheEntries} (in memory, or a real
  * Redis server), for testing the router over a real gRPC server (the router never depends on cache-service
  * itself). Keys include the tenant and versions as cache-service's do; a storage failure (Redis gone) is
- * answered UNAVAILABLE, as cache-service answers it; {@link #stall} makes it answer late.
+ * answered UNAVAILABLE, as cache-service answers it; {@link #stall} makes it answer late. Flush and, when asked
+ * for, WatchPurges as cache-service serves them (purges replayed after the watch's id, then SUBSCRIBED, then live).
  */
 final class ContractCacheService extends CacheServiceGrpc.CacheServiceImplBase {
 
     private final CacheEntries entries;
     private final int chunkBytes;
+    private final boolean purges;
     final AtomicInteger calls = new AtomicInteger();
     private volatile CountDownLatch stall = new CountDownLatch(0);
+    private final List<String[]> purgeLog = new ArrayList<>();                     // {id, tenant}; guarded by itself
+    private final List<StreamObserver<PurgeNotice>> watchers = new CopyOnWriteArrayList<>();
 
+    /** Without WatchPurges (UNIMPLEMENTED, as an older cache-service): routers never serve from a near cache. */
     ContractCacheService(CacheEntries entries, int chunkBytes) {
+        this(entries, chunkBytes, false);
+    }
+
+    /** @param purges whether WatchPurges is served (a log kept in memory, across {@link CacheServer} restarts) */
+    ContractCacheService(CacheEntries entries, int chunkBytes, boolean purges) {
         this.entries = entries;
         this.chunkBytes = chunkBytes;
+        this.purges = purges;
+    }
+
+    /** What the Flush call does: deletes the tenant's entries, then logs the purge and tells every watcher. */
+    void flushTenant(String tenant) {
+        entries.flush(tenant);
+        PurgeNotice notice;
+        synchronized (purgeLog) {
+            String id = (purgeLog.size() + 1) + "-0";
+            purgeLog.add(new String[] {id, tenant});
+            notice = PurgeNotice.newBuilder().setSchemaVersion(1).setKind(PurgeNotice.Kind.PURGE).setId(id)
+                    .setTenant(tenant).build();
+            for (StreamObserver<PurgeNotice> w : watchers) {
+                try {
+                    w.onNext(notice);
+                } catch (RuntimeException gone) {            // cancelled by a server stop
+                    watchers.remove(w);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void flush(TenantRequest request, StreamObserver<FlushResult> out) {
+        arrive();
+        guarded(out, () -> {
+            flushTenant(request.getTenant());
+            out.onNext(FlushResult.newBuilder().setSchemaVersion(1).setTenant(request.getTenant()).build());
+            out.onCompleted();
+        });
+    }
+
+    @Override
+    public void watchPurges(PurgeWatch request, StreamObserver<PurgeNotice> out) {
+        if (!purges) {
+            super.watchPurges(request, out);
+            return;
+        }
+        synchronized (purgeLog) {                      // replay, then caught up, then live: nothing in between
+            long after = request.getAfterId().isEmpty() ? purgeLog.size()
+                    : Long.parseLong(request.getAfterId().split("-")[0]);
+            for (String[] p : purgeLog.subList((int) Math.min(after, purgeLog.size()), purgeLog.size())) {
+                out.onNext(PurgeNotice.newBuilder().setSchemaVersion(1).setKind(PurgeNotice.Kind.PURGE).setId(p[0])
+                        .setTenant(p[1]).build());
+            }
+            out.onNext(PurgeNotice.newBuilder().setSchemaVersion(1).setKind(PurgeNotice.Kind.SUBSCRIBED)
+                    .setId(purgeLog.isEmpty() ? "0-0" : purgeLog.getLast()[0]).build());
+            watchers.add(out);
+        }
+        ((ServerCallStreamObserver<PurgeNotice>) out).setOnCancelHandler(() -> watchers.remove(out));
     }
 
     /** From now on every call waits (at most a minute) until {@link #answer()}. */

@@ -108,7 +108,7 @@ class ResponseCacheClientIT {
     void repeatedFailures_openTheBreaker_whichStopsCallingCacheService() {
         CacheClientProperties staysOpen = new CacheClientProperties(true, server.target(), settings.timeout(),
                 settings.kvTimeout(), 32, settings.precision(), settings.chunkBytes(),
-                new CacheClientProperties.Breaker(50, 4, 2, Duration.ofMinutes(10), 1), settings.logInterval());
+                new CacheClientProperties.Breaker(50, 4, 2, Duration.ofMinutes(10), 1), settings.near(), settings.logInterval());
         ResponseCacheClient client = clients.responses(staysOpen);
         server.service.stall();
         for (int i = 0; i < 4; i++) {
@@ -126,7 +126,7 @@ class ResponseCacheClientIT {
     @Test
     void disabledCache_andIneligibleRequests_areBypassesWithoutACall() {
         CacheClientProperties off = new CacheClientProperties(false, server.target(), settings.timeout(),
-                settings.kvTimeout(), 32, settings.precision(), settings.chunkBytes(), settings.breaker(), settings.logInterval());
+                settings.kvTimeout(), 32, settings.precision(), settings.chunkBytes(), settings.breaker(), settings.near(), settings.logInterval());
         ResponseCacheClient disabled = clients.responses(off);
         ResponseCacheClient enabled = clients.responses(settings);
 
