@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Issue 5's two cache numbers, against a running router (direct, so the gateway's hop is not in them):
- * response-cache hit latency (the same greedy request repeated), and time to first token with a shared
+ * The edge numbers (issues 5 and 16), against a running platform: response-cache hit latency at the router
+ * (the same greedy request repeated), what the gateway adds to that request (direct and through the gateway,
+ * interleaved), the first answers after the platform reported ready, and time to first token with a shared
  * ~1,000-token prefix when its KV state is restored (hit) vs prefilled (the first request of each prefix).
  */
 final class CacheBench {
@@ -17,22 +18,86 @@ final class CacheBench {
     private CacheBench() {
     }
 
-    static Map<String, Object> run(String routerBase, Progress progress) {
+    static Map<String, Object> run(String routerBase, String gatewayBase, String apiKey, Progress progress) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("response_cache_hit", responseHits(routerBase, 100));
+        out.put("response_cache_hit", responseHits(routerBase, 300));
+        out.put("gateway_hop", gatewayHop(routerBase, gatewayBase, apiKey, 300));
         out.put("kv_prefix_ttft", kvPrefix(routerBase, 4, 4));
         progress.note("cache measurements: " + out);
         return out;
     }
 
     /**
-     * One miss to store the answer, then {@code n} identical requests, each timed to the full answer and to its
-     * first token (the lookup and the first frame, without replaying the other 63).
+     * What the gateway adds to a request: the same deterministic request (a response-cache hit after the first,
+     * so the model does not dominate) sent {@code n} times straight at the router and {@code n} times through the
+     * gateway, alternating, after 50 of each to warm both paths.
+     */
+    private static Map<String, Object> gatewayHop(String router, String gateway, String apiKey, int n) {
+        try (HttpTarget direct = new HttpTarget("router, hop baseline", router, apiKey, true);
+             HttpTarget viaGateway = new HttpTarget("gateway, hop", gateway, apiKey, true)) {
+            Workload.Request r = new Workload.Request(null, "What is 12 + 30?");
+            for (int i = 0; i < 50; i++) {
+                direct.run(r);
+                viaGateway.run(r);
+            }
+            direct.takeCacheCounts();
+            viaGateway.takeCacheCounts();
+            double[] d = new double[n];
+            double[] g = new double[n];
+            for (int i = 0; i < n; i++) {
+                d[i] = direct.run(r).totalNanos() / 1e6;
+                g[i] = viaGateway.run(r).totalNanos() / 1e6;
+            }
+            Arrays.sort(d);
+            Arrays.sort(g);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("requests_each", n);
+            m.put("direct_x_dragon_cache", direct.takeCacheCounts());
+            m.put("gateway_x_dragon_cache", viaGateway.takeCacheCounts());
+            m.put("direct_p50_ms", LoadRunner.Summary.pct(d, 50));
+            m.put("direct_p99_ms", LoadRunner.Summary.pct(d, 99));
+            m.put("gateway_p50_ms", LoadRunner.Summary.pct(g, 50));
+            m.put("gateway_p99_ms", LoadRunner.Summary.pct(g, 99));
+            m.put("added_p50_ms", LoadRunner.Summary.pct(g, 50) - LoadRunner.Summary.pct(d, 50));
+            m.put("added_p99_ms", LoadRunner.Summary.pct(g, 99) - LoadRunner.Summary.pct(d, 99));
+            return m;
+        }
+    }
+
+    /**
+     * The platform's first answers right after it reported ready (what a user sees after {@code ./dragon up}
+     * prints its banner): {@code n} uncached completions through the gateway, one after the other, in order.
+     */
+    static Map<String, Object> firstAnswers(String gateway, String apiKey, int n) {
+        try (HttpTarget t = new HttpTarget("gateway, first answers", gateway, apiKey, false)) {
+            List<Double> ms = new ArrayList<>();
+            List<Double> ttft = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Outcome o = t.run(new Workload.Request(null, "What is 12 + 30?"));
+                ms.add(o.totalNanos() / 1e6);
+                ttft.add(o.ttftNanos() / 1e6);
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("tokens_each", Workload.MAX_TOKENS);
+            m.put("x_dragon_cache", t.takeCacheCounts());
+            m.put("first_ms", ms.getFirst());
+            m.put("total_ms_in_order", ms);
+            m.put("ttft_ms_in_order", ttft);
+            return m;
+        }
+    }
+
+    /**
+     * One miss to store the answer and 50 warm-up hits, then {@code n} identical requests, each timed to the full
+     * answer and to its first token.
      */
     private static Map<String, Object> responseHits(String router, int n) {
         try (HttpTarget t = new HttpTarget("router, response cache", router, null, true)) {
             Workload.Request r = new Workload.Request(null, "What is 12 + 30?");
-            t.run(r);
+            for (int i = 0; i < 51; i++) {
+                t.run(r);
+            }
+            t.takeCacheCounts();
             double[] ms = new double[n];
             double[] first = new double[n];
             for (int i = 0; i < n; i++) {

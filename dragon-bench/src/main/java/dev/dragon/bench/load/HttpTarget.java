@@ -74,8 +74,9 @@ final class HttpTarget implements Target {
                 r.body().close();
                 return Outcome.failure(System.nanoTime() - t0);
             }
-            cache.computeIfAbsent(r.headers().firstValue("x-dragon-cache").orElse("none"), k -> new LongAdder())
-                    .increment();
+            String outcome = r.headers().firstValue("x-dragon-cache").orElse("none")
+                    + r.headers().firstValue("x-dragon-cache-tier").map(t -> " " + t).orElse("");
+            cache.computeIfAbsent(outcome, k -> new LongAdder()).increment();
             long first = 0;
             int contentChunks = 0;
             int completion = -1;
@@ -110,7 +111,7 @@ final class HttpTarget implements Target {
         }
     }
 
-    /** {@code x-dragon-cache} value → responses, since the last call. */
+    /** {@code x-dragon-cache} value (with {@code x-dragon-cache-tier} on hits: {@code hit near}) → responses, since the last call. */
     Map<String, Long> takeCacheCounts() {
         Map<String, Long> m = new LinkedHashMap<>();
         cache.forEach((k, v) -> m.put(k, v.sumThenReset()));

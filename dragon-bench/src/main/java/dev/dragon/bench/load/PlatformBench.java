@@ -133,6 +133,7 @@ public final class PlatformBench {
         try (Platform platform = Platform.start(plan, root, out.resolve("platform-run"), List.of(), 240, s -> { })) {
             String gateway = "http://127.0.0.1:" + plan.ports().gateway();
             String router = "http://127.0.0.1:" + plan.ports().router();
+            report.put("first_answers_after_ready", CacheBench.firstAnswers(gateway, key, 5));   // before anything else
             int abPort = plan.ports().router() + 10;                       // no other service of the plan is there
             String singleBase = "http://127.0.0.1:" + abPort;
             ServiceSpec oneBatch = PlatformPlan.router("router-one-micro-batch", abPort, bundle, plan.expertGroups(),
@@ -179,7 +180,7 @@ public final class PlatformBench {
                 report.put("response_cache", Map.of("first_pass", first, "first_pass_x_dragon_cache", firstCounts,
                         "repeat_pass", again, "repeat_pass_x_dragon_cache", cached.takeCacheCounts()));
             }
-            report.put("caches_at_router", CacheBench.run(router, progress));
+            report.put("caches_at_router", CacheBench.run(router, gateway, key, progress));
             String after = Prometheus.scrape(router);
             double kvHits = Prometheus.sum(after, "dragon_cache_requests_total", "cache=\"kv\",result=\"hit\"").orElse(0);
             double kvAll = Prometheus.sum(after, "dragon_cache_requests_total", "cache=\"kv\"").orElse(0);
