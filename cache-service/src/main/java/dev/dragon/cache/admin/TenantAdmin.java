@@ -3,6 +3,7 @@ package dev.dragon.cache.admin;
 import dev.dragon.cache.config.CacheProperties;
 import dev.dragon.cache.keys.CacheKeys;
 import dev.dragon.cache.keys.Names;
+import dev.dragon.cache.purge.PurgeLog;
 import dev.dragon.cache.redis.CacheRedis;
 import dev.dragon.cache.redis.CacheScripts;
 import dev.dragon.cache.redis.RedisCalls;
@@ -26,19 +27,24 @@ public class TenantAdmin {
     private final CacheKeys keys;
     private final Clock clock;
     private final int scanBatch;
+    private final PurgeLog purges;
 
-    public TenantAdmin(CacheRedis redis, CacheProperties properties) {
+    public TenantAdmin(CacheRedis redis, CacheProperties properties, PurgeLog purges) {
         this.calls = redis.calls();
         this.scripts = redis.scripts();
         this.keys = redis.keys();
         this.clock = redis.clock();
         this.scanBatch = properties.redis().scanBatch();
+        this.purges = purges;
     }
 
     /**
      * Deletes every key of {@code tenant} (entries, chunks, indexes, counters) and returns how many. Walks
      * the keyspace with SCAN on the tenant's own key pattern rather than trusting its index, so nothing
-     * is left behind even when an index was evicted; UNLINK frees the memory off Redis's main thread.
+     * is left behind even when an index was evicted; UNLINK frees the memory off Redis's main thread. Then
+     * appends the purge to the purge log, from where every replica's feed tells the routers to drop their
+     * near-cache entries of the tenant; if that fails the flush fails (the caller retries), since routers
+     * would otherwise go on serving the purged entries.
      */
     public Mono<Long> flush(String tenant) {
         String t = Names.tenant(tenant);
@@ -50,7 +56,9 @@ public class TenantAdmin {
                 .flatMap(deleted -> calls.mono("flush_forget",
                                 calls.redis().opsForSet().remove(keys.tenants(), (Object) t.getBytes(StandardCharsets.UTF_8)))
                         .thenReturn(deleted))
-                .doOnNext(deleted -> log.info("flushed tenant {}: {} keys deleted", t, deleted));
+                .flatMap(deleted -> purges.append(t)
+                        .doOnNext(id -> log.info("flushed tenant {}: {} keys deleted, purge {}", t, deleted, id))
+                        .thenReturn(deleted));
     }
 
     /** Entries and bytes per cache (pruning index members whose entry is gone), hits and misses. */

@@ -1,11 +1,13 @@
 package dev.dragon.cache.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -18,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("dragon.cache")
 @Validated
 public record CacheProperties(@Valid @DefaultValue Response response, @Valid @DefaultValue Kv kv,
-                              @Valid @DefaultValue Redis redis) {
+                              @Valid @DefaultValue Redis redis, @Valid @DefaultValue Purges purges) {
 
     /**
      * @param ttl          how long a stored response stays readable
@@ -66,5 +68,28 @@ public record CacheProperties(@Valid @DefaultValue Response response, @Valid @De
                         @NotNull @DefaultValue("15s") Duration statsInterval,
                         @NotNull @DefaultValue("30s") Duration logInterval,
                         @Min(1) @DefaultValue("500") int scanBatch) {
+    }
+
+    /**
+     * WatchPurges: the purge log in Redis and this replica's feed of it.
+     *
+     * @param pollInterval how often the feed reads new purges from the log (a flush reaches routers within
+     *                     about this plus one Redis round trip)
+     * @param retention    each flush trims the purges more than this older than itself from the log; a watch
+     *                     resuming after an id the log no longer holds gets RESET
+     * @param batch        most log entries read per Redis call (the feed reads again at once after a full page)
+     * @param watcherQueue most notices that may wait for one watcher; a watcher further behind is ended
+     *                     (RESOURCE_EXHAUSTED) and watches again
+     */
+    public record Purges(@NotNull @DurationMin(millis = 1) @DefaultValue("100ms") Duration pollInterval,
+                         @NotNull @DurationMin(seconds = 1) @DefaultValue("1h") Duration retention,
+                         @Min(1) @Max(10_000) @DefaultValue("100") int batch,
+                         @Min(1) @DefaultValue("1000") int watcherQueue) {
+
+        /** A replay reads whole pages into the watcher's queue. */
+        @AssertTrue(message = "watcher-queue must be at least batch")
+        public boolean isWatcherQueueHoldingABatch() {
+            return watcherQueue >= batch;
+        }
     }
 }

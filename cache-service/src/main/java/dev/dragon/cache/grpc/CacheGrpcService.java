@@ -9,6 +9,7 @@ import dev.dragon.cache.keys.Names;
 import dev.dragon.cache.keys.ResponseKey;
 import dev.dragon.cache.kv.KvStateCache;
 import dev.dragon.cache.metrics.CacheMetrics;
+import dev.dragon.cache.purge.PurgeFeed;
 import dev.dragon.cache.response.ResponseCache;
 import dev.dragon.contracts.v1.CacheFigures;
 import dev.dragon.contracts.v1.CacheServiceGrpc;
@@ -17,6 +18,8 @@ import dev.dragon.contracts.v1.KvStateLookup;
 import dev.dragon.contracts.v1.KvStatePart;
 import dev.dragon.contracts.v1.PrefixLookup;
 import dev.dragon.contracts.v1.PrefixLookupResult;
+import dev.dragon.contracts.v1.PurgeNotice;
+import dev.dragon.contracts.v1.PurgeWatch;
 import dev.dragon.contracts.v1.ResponseLookup;
 import dev.dragon.contracts.v1.ResponseLookupResult;
 import dev.dragon.contracts.v1.ResponseStore;
@@ -38,14 +41,16 @@ public class CacheGrpcService extends CacheServiceGrpc.CacheServiceImplBase {
     private final TenantAdmin admin;
     private final CacheMetrics metrics;
     private final CacheErrors errors;
+    private final PurgeFeed purges;
 
     public CacheGrpcService(ResponseCache responses, KvStateCache states, TenantAdmin admin, CacheMetrics metrics,
-                            CacheErrors errors) {
+                            CacheErrors errors, PurgeFeed purges) {
         this.responses = responses;
         this.states = states;
         this.admin = admin;
         this.metrics = metrics;
         this.errors = errors;
+        this.purges = purges;
     }
 
     @Override
@@ -127,6 +132,11 @@ public class CacheGrpcService extends CacheServiceGrpc.CacheServiceImplBase {
             GrpcReplies.checkSchema(request.getSchemaVersion());
             return admin.stats(request.getTenant()).map(CacheGrpcService::toProto);
         }), out, errors);
+    }
+
+    @Override
+    public void watchPurges(PurgeWatch request, StreamObserver<PurgeNotice> out) {
+        PurgeWatchStream.serve(request, out, purges, errors);
     }
 
     private static TenantStats toProto(TenantStatsView view) {

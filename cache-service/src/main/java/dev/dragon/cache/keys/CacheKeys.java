@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
  * P:t:T:idx:resp, P:t:T:idx:kv              ZSET    entry suffix, scored by expiry (ms)  PX newest entry's ttl
  * P:t:T:stats                               HASH    resp_hits, resp_misses, kv_hits, kv_misses
  * P:tenants                                 SET     tenants that have entries
+ * P:purges                                  STREAM  one entry {tenant} per flush        trimmed to purges.retention
  * </pre>
  */
 @Component
@@ -96,6 +97,11 @@ public class CacheKeys {
 
     public String tenants() {
         return prefix + ":tenants";
+    }
+
+    /** The purge log: a stream with one entry per tenant flush, followed by every replica's purge feed. */
+    public String purges() {
+        return prefix + ":purges";
     }
 
     public String prefix() {

@@ -1,10 +1,12 @@
 package dev.dragon.cache.metrics;
 
+import dev.dragon.contracts.v1.PurgeNotice;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +24,8 @@ public class CacheMetrics {
     private final Map<String, Timer> redisLatency = new ConcurrentHashMap<>();
     private final Counter evictions;
     private final AtomicLong redisUp = new AtomicLong();
+    private final Map<PurgeNotice.Kind, Counter> purgeNotices = new EnumMap<>(PurgeNotice.Kind.class);
+    private final AtomicLong purgeWatchers = new AtomicLong();
 
     public CacheMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -45,6 +49,14 @@ public class CacheMetrics {
                 .register(registry);
         Gauge.builder("dragon.cache.redis.up", redisUp, AtomicLong::get).description("1 when Redis answers")
                 .register(registry);
+        for (PurgeNotice.Kind kind : new PurgeNotice.Kind[] {PurgeNotice.Kind.SUBSCRIBED, PurgeNotice.Kind.PURGE,
+                PurgeNotice.Kind.RESET}) {
+            purgeNotices.put(kind, Counter.builder("dragon.cache.purge.notices")
+                    .tag("kind", kind.name().toLowerCase(Locale.ROOT))
+                    .description("WatchPurges notices sent to routers").register(registry));
+        }
+        Gauge.builder("dragon.cache.purge.watchers", purgeWatchers, AtomicLong::get)
+                .description("open WatchPurges streams on this replica").register(registry);
     }
 
     public void hit(CacheKind kind) {
@@ -77,6 +89,18 @@ public class CacheMetrics {
 
     public void entries(CacheKind kind, long count) {
         entries.get(kind).set(count);
+    }
+
+    /** One WatchPurges notice sent. */
+    public void purgeNotice(PurgeNotice.Kind kind) {
+        Counter counter = purgeNotices.get(kind);
+        if (counter != null) {
+            counter.increment();
+        }
+    }
+
+    public void purgeWatchers(long count) {
+        purgeWatchers.set(count);
     }
 
     /** The latency timer of one kind of Redis round trip ({@code op} is one of a fixed set of names). */

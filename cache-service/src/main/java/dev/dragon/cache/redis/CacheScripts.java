@@ -20,6 +20,7 @@ public class CacheScripts {
     private final RedisScript<Long> kvCommit = indexingScript("kv_commit");
     private final RedisScript<List> tenantStats = script("tenant_stats", List.class);
     private final RedisScript<List> entries = script("entries", List.class);
+    private final RedisScript<byte[]> purgeAppend = script("purge_append", byte[].class);
 
     private static <T> RedisScript<T> script(String name, Class<T> type) {
         return RedisScript.of(new ClassPathResource("scripts/" + name + ".lua"), type);
@@ -67,5 +68,9 @@ public class CacheScripts {
 
     public RedisScript<List> entries() {
         return entries;
+    }
+
+    public RedisScript<byte[]> purgeAppend() {
+        return purgeAppend;
     }
 }

@@ -8,27 +8,27 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /** Runs an asynchronous task periodically, never two at once; a tick that comes while one runs is skipped. */
-final class PeriodicTask {
+public final class PeriodicTask {
 
     private final Duration initialDelay;
     private final Duration period;
     private final Supplier<Mono<Void>> task;
     private volatile Disposable running;
 
-    PeriodicTask(Duration initialDelay, Duration period, Supplier<Mono<Void>> task) {
+    public PeriodicTask(Duration initialDelay, Duration period, Supplier<Mono<Void>> task) {
         this.initialDelay = initialDelay;
         this.period = period;
         this.task = task;
     }
 
-    void start() {
+    public void start() {
         running = Flux.interval(initialDelay, period, Schedulers.parallel())
                 .onBackpressureDrop()
                 .concatMap(tick -> task.get().onErrorComplete(), 1)
                 .subscribe();
     }
 
-    void stop() {
+    public void stop() {
         Disposable r = running;
         if (r != null) {
             r.dispose();
@@ -36,7 +36,7 @@ final class PeriodicTask {
         running = null;
     }
 
-    boolean isRunning() {
+    public boolean isRunning() {
         return running != null;
     }
 }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 
 /** At most one warning per interval; the next one that passes says how many were held back. */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     private final Logger log;
     private final long intervalNanos;
@@ -12,12 +12,12 @@ final class RateLimitedLog {
     private boolean logged;
     private int suppressed;
 
-    RateLimitedLog(Logger log, Duration interval) {
+    public RateLimitedLog(Logger log, Duration interval) {
         this.log = log;
         this.intervalNanos = interval.toNanos();
     }
 
-    synchronized void warn(String message) {
+    public synchronized void warn(String message) {
         long now = System.nanoTime();
         if (logged && now - lastNanos < intervalNanos) {
             suppressed++;
