@@ -45,9 +45,8 @@ class ReplayTemplateTest {
 
             ReplayTemplate replay = ReplayTemplate.of(template, "chatcmpl-");
 
+            // equal only if every real placeholder was filled and the text imitating one was left alone
             assertThat(new String(replay.render(ID, CREATED), StandardCharsets.UTF_8)).isEqualTo(fresh);
-            int objects = 1 + 3 + 1 + (usage ? 1 : 0);           // role, three tokens, finish, usage
-            assertThat(replay.holes()).as("the text that imitates a placeholder is not one").isEqualTo(2 * objects);
         }
     }
 
@@ -60,7 +59,6 @@ class ReplayTemplateTest {
         ReplayTemplate replay = ReplayTemplate.of(template, "chatcmpl-");
 
         assertThat(new String(replay.render(ID, CREATED), StandardCharsets.UTF_8)).isEqualTo(fresh);
-        assertThat(replay.holes()).isEqualTo(2);
     }
 
     private static TokenEvent token(int index, int id, String text) {

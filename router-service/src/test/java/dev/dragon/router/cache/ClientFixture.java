@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.springframework.util.unit.DataSize;
 
 /** Builds router cache clients the way {@link CacheClientConfiguration} does, against a test server. */
 final class ClientFixture implements AutoCloseable {
@@ -16,7 +17,7 @@ final class ClientFixture implements AutoCloseable {
 
     /** The near cache as configured by default. */
     static final CacheClientProperties.Near NEAR = new CacheClientProperties.Near(true,
-            org.springframework.util.unit.DataSize.ofMegabytes(64), Duration.ofMinutes(10), Duration.ofMillis(500));
+            DataSize.ofMegabytes(64), Duration.ofMinutes(10), Duration.ofMillis(500));
 
     /** A fast-tripping breaker (2 failed calls of 4, open for 300 ms, 1 trial call), generous deadlines. */
     static CacheClientProperties settings(String target, Duration timeout) {
