@@ -9,25 +9,21 @@ import dev.dragon.gateway.auth.KeyStore;
 import dev.dragon.gateway.error.GatewayErrorHandler;
 import dev.dragon.gateway.metrics.GatewayMetrics;
 import dev.dragon.gateway.metrics.RequestMetricsFilter;
-import dev.dragon.gateway.ratelimit.RequestLimitFilter;
-import dev.dragon.gateway.ratelimit.RequestRateLimiter;
-import dev.dragon.gateway.ratelimit.TokenBudget;
-import dev.dragon.gateway.ratelimit.TokenBudgetFilter;
+import dev.dragon.gateway.ratelimit.KnownRefusals;
+import dev.dragon.gateway.ratelimit.OverLimitFilter;
+import dev.dragon.gateway.ratelimit.RateLimitFilter;
+import dev.dragon.gateway.ratelimit.RateLimits;
 import dev.dragon.gateway.validation.RequestBodyFilter;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
-import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
-import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsWebFilter;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
@@ -107,24 +103,21 @@ public class GatewayConfiguration {
         return new DevKeyBootstrap(store, bootstrap.devKey(), bootstrap.tenant(), properties.defaultPlan().toPlan());
     }
 
-    /** Replaces Spring Cloud Gateway's default {@code redisRateLimiter} bean. */
+    /** Both per-minute limits of a tenant, in one Redis script call per request. */
     @Bean
-    RequestRateLimiter redisRateLimiter(ReactiveStringRedisTemplate redis,
-                                        @Qualifier(RedisRateLimiter.REDIS_SCRIPT_NAME) RedisScript<List<Long>> script,
-                                        ConfigurationService configurationService, GatewayProperties properties) {
-        return new RequestRateLimiter(redis, script, configurationService, properties.auth().redisTimeout());
+    RateLimits rateLimits(ReactiveStringRedisTemplate redis, GatewayProperties properties) {
+        return new RateLimits(redis, properties.auth().keyPrefix());
+    }
+
+    /** Tenants this replica knows to be over their request limit (at most as many as cached keys). */
+    @Bean
+    KnownRefusals knownRefusals(GatewayProperties properties) {
+        return new KnownRefusals(properties.auth().cacheSize(), System::nanoTime);
     }
 
     @Bean
-    TokenBudget tokenBudget(ReactiveStringRedisTemplate redis,
-                            @Qualifier(RedisRateLimiter.REDIS_SCRIPT_NAME) RedisScript<List<Long>> script,
-                            GatewayProperties properties) {
-        return new TokenBudget(redis, script, properties.auth().redisTimeout());
-    }
-
-    @Bean
-    RequestLimitFilter requestLimitFilter(RequestRateLimiter limiter, TokenBudget budget) {
-        return new RequestLimitFilter(limiter, budget);
+    OverLimitFilter overLimitFilter(KnownRefusals refusals) {
+        return new OverLimitFilter(refusals);
     }
 
     @Bean
@@ -135,8 +128,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    TokenBudgetFilter tokenBudgetFilter(TokenBudget budget, GatewayJson json) {
-        return new TokenBudgetFilter(budget, json.mapper());
+    RateLimitFilter rateLimitFilter(RateLimits limits, KnownRefusals refusals, GatewayJson json) {
+        return new RateLimitFilter(limits, refusals, json.mapper());
     }
 
     /** CORS for the listed origins (none by default: then every cross-origin browser call is left to the browser). */

@@ -3,15 +3,20 @@ package dev.dragon.gateway.ratelimit;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads an OpenAI Server-Sent-Events stream as it passes: cuts it into whole events ({@code data: ...}
  * followed by a blank line), finds the usage chunk ({@code "choices": []} with {@code usage}), counts the
- * other data events, and drops the usage chunk when the client did not ask for it. Not thread-safe: one per
- * response, fed in order.
+ * other data events, and drops the usage chunk when the client did not ask for it. A buffer that holds whole
+ * events only, none of them a usage chunk (the router flushes one event at a time, so nearly every buffer), is
+ * scanned in place and passed on as it is; only the rest (an event split across buffers, the usage chunk) is
+ * copied out and re-cut. Not thread-safe: one per response, fed in order.
  */
 final class SseUsageScanner {
 
@@ -20,6 +25,7 @@ final class SseUsageScanner {
 
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final JsonMapper mapper;
     private final boolean keepUsageChunk;
@@ -39,6 +45,47 @@ final class SseUsageScanner {
 
     /** Data events other than the usage chunk and {@code [DONE]} (about one per generated token). */
     long dataEvents() {
+        return dataEvents;
+    }
+
+    /**
+     * Feeds {@code buffer} (whose ownership passes to the scanner); returns what to pass on, in order: the
+     * buffer itself when it holds whole events that need no change, else copies of the complete events.
+     */
+    List<DataBuffer> accept(DataBuffer buffer, DataBufferFactory factory) {
+        if (pending.size() == 0) {
+            long events = wholeEventsWithoutUsage(buffer);
+            if (events >= 0) {
+                dataEvents += events;
+                return List.of(buffer);
+            }
+        }
+        List<byte[]> events = accept(DataBuffers.drain(buffer));
+        List<DataBuffer> out = new ArrayList<>(events.size());
+        for (byte[] event : events) {
+            out.add(factory.wrap(event));
+        }
+        return out;
+    }
+
+    /**
+     * The data events in {@code buffer} when it is a run of whole events of which none may be the usage chunk,
+     * else -1 (then the caller takes the copying path). Reads in place.
+     */
+    private static long wholeEventsWithoutUsage(DataBuffer buffer) {
+        int start = buffer.readPosition();
+        int limit = buffer.writePosition();
+        long dataEvents = 0;
+        while (start < limit) {
+            int end = eventEnd(buffer, start, limit);
+            if (end < 0 || contains(buffer, start, end, USAGE)) {
+                return -1;
+            }
+            if (regionMatches(buffer, start, end, DATA) && !isDone(buffer, start + DATA.length, end)) {
+                dataEvents++;
+            }
+            start = end;
+        }
         return dataEvents;
     }
 
@@ -81,7 +128,7 @@ final class SseUsageScanner {
         if (data.equals("[DONE]")) {
             return true;
         }
-        if (indexOf(event, USAGE) >= 0 && data.startsWith("{")) {
+        if (DataBuffers.indexOf(event, USAGE) >= 0 && data.startsWith("{")) {
             JsonNode chunk = mapper.readTree(data);
             JsonNode usage = chunk.path("usage");
             if (usage.isObject()) {
@@ -111,20 +158,65 @@ final class SseUsageScanner {
         return -1;
     }
 
-    private static boolean startsWith(byte[] b, byte[] prefix) {
-        return b.length >= prefix.length && indexOf(b, prefix) == 0;
-    }
-
-    private static int indexOf(byte[] b, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= b.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (b[i + j] != needle[j]) {
-                    continue outer;
+    /** Like {@link #eventEnd(byte[], int)}, on {@code buffer}'s bytes [from, limit). */
+    private static int eventEnd(DataBuffer b, int from, int limit) {
+        for (int i = from; i + 1 < limit; i++) {
+            if (b.getByte(i) == '\n') {
+                byte next = b.getByte(i + 1);
+                if (next == '\n') {
+                    return i + 2;
+                }
+                if (next == '\r' && i + 2 < limit && b.getByte(i + 2) == '\n') {
+                    return i + 3;
                 }
             }
-            return i;
         }
         return -1;
+    }
+
+    private static boolean contains(DataBuffer b, int from, int end, byte[] needle) {
+        for (int i = from; i + needle.length <= end; i++) {
+            if (regionMatches(b, i, end, needle)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean regionMatches(DataBuffer b, int at, int end, byte[] needle) {
+        if (at + needle.length > end) {
+            return false;
+        }
+        for (int j = 0; j < needle.length; j++) {
+            if (b.getByte(at + j) != needle[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the data of an event, from {@code from} to its end, is {@code [DONE]} (blanks around it). */
+    private static boolean isDone(DataBuffer b, int from, int end) {
+        int i = from;
+        while (i < end && isBlank(b.getByte(i))) {
+            i++;
+        }
+        if (!regionMatches(b, i, end, DONE)) {
+            return false;
+        }
+        for (i += DONE.length; i < end; i++) {
+            if (!isBlank(b.getByte(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isBlank(byte c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    }
+
+    private static boolean startsWith(byte[] b, byte[] prefix) {
+        return b.length >= prefix.length && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

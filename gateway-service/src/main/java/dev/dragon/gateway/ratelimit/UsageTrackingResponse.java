@@ -1,10 +1,12 @@
 package dev.dragon.gateway.ratelimit;
 
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -17,8 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Relays a generation response unchanged (except for a usage chunk the client did not ask for) and reports
  * the tokens it really cost, once, when relaying ends: the {@code usage} of the JSON body or of the stream's
  * usage chunk; 0 for a refused request (4xx/5xx, or no response at all); for a stream cut short before its
- * usage chunk, the estimated prompt plus one token per relayed event; else the reservation itself. Each
- * streamed event is flushed as soon as it is complete, so tokens reach the client as the router sends them.
+ * usage chunk, the estimated prompt plus one token per relayed event; else the reservation itself. What
+ * arrives of a stream is flushed at once (its complete events), so tokens reach the client as the router sends
+ * them; the router's buffers are passed on as they are unless an event must be re-cut or dropped.
  */
 final class UsageTrackingResponse extends ServerHttpResponseDecorator {
 
@@ -58,12 +61,17 @@ final class UsageTrackingResponse extends ServerHttpResponseDecorator {
     @Override
     public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
         relaying = true;
-        Flux<DataBuffer> events = Flux.from(body)
+        // one flush per buffer from the router, as Spring Cloud Gateway relays a stream; the buffer itself unless
+        // it must be re-cut (see SseUsageScanner)
+        Flux<List<DataBuffer>> flushes = Flux.from(body)
                 .concatMap(Flux::from)
-                .concatMapIterable(buffer -> scanner.accept(DataBuffers.drain(buffer)))
-                .concatWith(Mono.fromSupplier(scanner::remainder).filter(rest -> rest.length > 0))
-                .map(bytes -> bufferFactory().wrap(bytes));
-        return super.writeAndFlushWith(events.map(Flux::just).doFinally(signal -> report()));
+                .map(buffer -> scanner.accept(buffer, bufferFactory()))
+                .concatWith(Mono.fromSupplier(scanner::remainder).filter(rest -> rest.length > 0)
+                        .map(rest -> List.of(bufferFactory().wrap(rest))))
+                .filter(group -> !group.isEmpty());
+        return super.writeAndFlushWith(flushes
+                .map(group -> Flux.fromIterable(group).doOnDiscard(DataBuffer.class, DataBufferUtils::release))
+                .doFinally(signal -> report()));
     }
 
     /**

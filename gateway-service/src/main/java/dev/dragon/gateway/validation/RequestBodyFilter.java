@@ -17,7 +17,7 @@ import dev.dragon.gateway.error.ModelNotAllowedException;
 import dev.dragon.gateway.error.PayloadTooLargeException;
 import dev.dragon.gateway.error.UnsupportedMediaTypeException;
 import dev.dragon.gateway.ratelimit.DataBuffers;
-import dev.dragon.gateway.ratelimit.RequestLimitFilter;
+import dev.dragon.gateway.ratelimit.OverLimitFilter;
 import dev.dragon.gateway.ratelimit.TokenDemand;
 import java.util.Optional;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -40,14 +40,15 @@ import tools.jackson.databind.node.ObjectNode;
  * Reads the body of a request that has one (at most {@code maxBodyBytes}, else 413), parses and validates it
  * with the same codec and rules as the router (400 naming the field), enforces the tenant's plan (403 for a
  * model it may not use, 400 for {@code max_tokens} above its cap or a request larger than its whole
- * tokens-per-minute budget) and estimates the tokens it may cost. A streaming request that did not ask for
- * the usage chunk is forwarded with {@code stream_options.include_usage: true} so its real usage can be
- * counted (the chunk is taken out again on the way back). The body is forwarded from memory, so it can be
- * sent again when a connect attempt fails.
+ * tokens-per-minute budget) and estimates the tokens it may cost. An accepted body is forwarded as the very
+ * bytes the client sent, except that a streaming request that did not ask for the usage chunk gets
+ * {@code "stream_options":{"include_usage":true}} spliced in before its closing brace ({@link UsageOption}) so
+ * its real usage can be counted (the chunk is taken out again on the way back). The body is forwarded from
+ * memory, so it can be sent again when a connect attempt fails.
  */
 public final class RequestBodyFilter implements GlobalFilter, Ordered {
 
-    public static final int ORDER = RequestLimitFilter.ORDER + 100;
+    public static final int ORDER = OverLimitFilter.ORDER + 100;
 
     private final OpenAiJson json;
     private final int maxBodyBytes;
@@ -126,6 +127,11 @@ public final class RequestBodyFilter implements GlobalFilter, Ordered {
         if (!demand.streaming() || demand.clientWantsUsage()) {
             return body;
         }
+        byte[] spliced = UsageOption.splice(body);
+        if (spliced != null) {
+            return spliced;
+        }
+        // the client sent stream_options (without include_usage: true), or wrote a key with escapes: rewrite it
         ObjectNode tree = (ObjectNode) json.mapper().readTree(body);
         tree.putObject("stream_options").put("include_usage", true);
         return json.mapper().writeValueAsBytes(tree);

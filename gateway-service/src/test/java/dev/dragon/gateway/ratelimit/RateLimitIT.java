@@ -5,11 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dragon.gateway.testing.GatewayIT;
 import dev.dragon.gateway.testing.Http;
+import dev.dragon.gateway.testing.RedisStats;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Per-tenant request and token limits in a real Redis: 429s with OpenAI's headers, and tenants kept apart. */
+/**
+ * Per-tenant request and token limits in a real Redis: 429s with OpenAI's headers, tenants kept apart, both
+ * limits weighed in one script call, and a tenant known to be over its request limit refused without one.
+ */
 class RateLimitIT extends GatewayIT {
 
     @Test
@@ -89,6 +93,83 @@ class RateLimitIT extends GatewayIT {
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
                 Long.parseLong(Http.get(port, "/v1/models", key).headers().firstValue("x-ratelimit-remaining-tokens")
                         .orElseThrow()) >= afterReservation + 71);
+    }
+
+    @Test
+    void oneRequest_makesExactlyOneRedisScriptCall_forBothLimits() throws Exception {
+        String key = tenantWithKey(uniqueTenant("one-call"), 1000, 100000, 64);
+        // the first request loads the key into the gateway's cache and the script into Redis
+        assertThat(Http.chat(port, key, "dragon-moe-mini", 8).statusCode()).isEqualTo(200);
+        // reserves ceil(9 / 4) + 8 = 11 tokens and uses exactly 11: nothing to reconcile afterwards
+        ROUTER.usage(3, 8);
+        Thread.sleep(200);
+
+        RedisStats before = RedisStats.of(REDIS.port());
+        HttpResponse<String> response = Http.chat(port, key, "dragon-moe-mini", 8);
+        Thread.sleep(300);
+        RedisStats after = RedisStats.of(REDIS.port());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-ratelimit-remaining-requests")).isPresent();
+        assertThat(response.headers().firstValue("x-ratelimit-remaining-tokens")).isPresent();
+        assertThat(after.scriptCallsSince(before)).as(after.breakdownSince(before)).isEqualTo(1);
+        // the script's own four reads; the key came from the gateway's cache
+        assertThat(after.callsSince(before, "get")).as(after.breakdownSince(before)).isEqualTo(4);
+    }
+
+    @Test
+    void aRequestOverItsTokenBudget_is429_withTheOpenAiBody() {
+        String tenant = uniqueTenant("budget");
+        String key = tenantWithKey(tenant, 3, 100, 100);
+        // each request reserves 3 (prompt "Say hello") + 80 of the 100 tokens a minute
+        ROUTER.usage(3, 80);
+        HttpResponse<String> first = Http.chat(port, key, "dragon-moe-mini", 80);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("x-ratelimit-remaining-tokens")).contains("17");
+
+        HttpResponse<String> refused = Http.chat(port, key, "dragon-moe-mini", 80);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(Http.json(refused)).isEqualTo(Http.error("Rate limit reached for tenant " + tenant
+                + " on tokens per minute: limit 100. Please try again in " + retryAfter + "s.", "tokens", null,
+                "rate_limit_exceeded"));
+        assertThat(refused.headers().firstValue("x-ratelimit-limit-tokens")).contains("100");
+        // nothing was taken: what is left, plus what refilled meanwhile (100 a minute)
+        assertThat(Long.parseLong(refused.headers().firstValue("x-ratelimit-remaining-tokens").orElseThrow()))
+                .isBetween(17L, 20L);
+        // the request limit still counted it, as when the two limits were separate calls
+        assertThat(refused.headers().firstValue("x-ratelimit-remaining-requests")).contains("1");
+    }
+
+    @Test
+    void aTenantKnownToBeOverItsRequestLimit_isRefusedWithoutAskingRedis_withTheSameHeaders() {
+        String tenant = uniqueTenant("known");
+        String key = tenantWithKey(tenant, 2, 100000, 64);
+        assertThat(Http.chat(port, key, "dragon-moe-mini", 8).statusCode()).isEqualTo(200);
+        assertThat(Http.chat(port, key, "dragon-moe-mini", 8).statusCode()).isEqualTo(200);
+        HttpResponse<String> fromRedis = Http.chat(port, key, "dragon-moe-mini", 8);
+        assertThat(fromRedis.statusCode()).isEqualTo(429);
+
+        RedisStats before = RedisStats.of(REDIS.port());
+        int routed = ROUTER.received();
+        // a body that would be refused with 400 is not even read: the tenant is over its limit
+        HttpResponse<String> fromMemory = Http.post(port, "/v1/chat/completions", key, "{\"model\":");
+        RedisStats after = RedisStats.of(REDIS.port());
+
+        assertThat(fromMemory.statusCode()).isEqualTo(429);
+        assertThat(after.scriptCallsSince(before)).isZero();
+        assertThat(ROUTER.received()).isEqualTo(routed);
+        long retryAfter = Long.parseLong(fromMemory.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retryAfter).isBetween(1L,
+                Long.parseLong(fromRedis.headers().firstValue("Retry-After").orElseThrow()));
+        assertThat(Http.json(fromMemory)).isEqualTo(Http.error("Rate limit reached for tenant " + tenant
+                + " on requests per minute: limit 2. Please try again in " + retryAfter + "s.", "requests", null,
+                "rate_limit_exceeded"));
+        assertThat(fromMemory.headers().firstValue("x-ratelimit-limit-requests")).contains("2");
+        assertThat(fromMemory.headers().firstValue("x-ratelimit-remaining-requests")).contains("0");
+        assertThat(seconds(fromMemory.headers().firstValue("x-ratelimit-reset-requests").orElseThrow()))
+                .isGreaterThan(0).isLessThanOrEqualTo(60);
+        assertThat(fromMemory.headers().firstValue("x-ratelimit-remaining-tokens")).isPresent();
     }
 
     private static double seconds(String openAiDuration) {

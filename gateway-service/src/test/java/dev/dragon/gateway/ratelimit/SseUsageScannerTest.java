@@ -6,11 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 class SseUsageScannerTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final DataBufferFactory FACTORY = DefaultDataBufferFactory.sharedInstance;
     private static final String ROLE = "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n";
     private static final String TOKEN = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"usage\"}}]}\n\n";
     private static final String USAGE = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":4,"
@@ -70,6 +74,45 @@ class SseUsageScannerTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0)).hasSize(huge.length);
         assertThat(scanner.remainder()).isEmpty();
+    }
+
+    @Test
+    void aBufferOfWholeEvents_isPassedOnAsItIs_notCopied() {
+        SseUsageScanner scanner = new SseUsageScanner(JSON, false);
+        DataBuffer events = buffer(ROLE + ROLE.replace("\"role\":\"assistant\"", "\"content\":\"Hi\""));
+        assertThat(scanner.accept(events, FACTORY)).singleElement().isSameAs(events);
+        DataBuffer done = buffer(DONE);
+        assertThat(scanner.accept(done, FACTORY)).singleElement().isSameAs(done);
+        assertThat(scanner.dataEvents()).isEqualTo(2);
+    }
+
+    @Test
+    void aTokenThatMerelySaysUsage_takesTheCopyingPath_andIsCountedOnce() {
+        SseUsageScanner scanner = new SseUsageScanner(JSON, false);
+        assertThat(scanner.accept(buffer(TOKEN), FACTORY)).singleElement()
+                .satisfies(b -> assertThat(b.toString(StandardCharsets.UTF_8)).isEqualTo(TOKEN));
+        assertThat(scanner.dataEvents()).isEqualTo(1);
+        assertThat(scanner.usageTokens()).isEqualTo(-1);
+    }
+
+    @Test
+    void buffersThatMustBeRecut_areCopied_andTheUsageChunkStillDropped() {
+        SseUsageScanner scanner = new SseUsageScanner(JSON, false);
+        StringBuilder out = new StringBuilder();
+        String[] parts = {ROLE + TOKEN.substring(0, 9), TOKEN.substring(9) + TOKEN, USAGE + DONE};
+        for (String part : parts) {
+            for (DataBuffer b : scanner.accept(buffer(part), FACTORY)) {
+                out.append(b.toString(StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(out.toString()).isEqualTo(ROLE + TOKEN + TOKEN + DONE);
+        assertThat(scanner.usageTokens()).isEqualTo(13);
+        assertThat(scanner.dataEvents()).isEqualTo(3);
+        assertThat(scanner.remainder()).isEmpty();
+    }
+
+    private static DataBuffer buffer(String s) {
+        return FACTORY.wrap(s.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String feed(SseUsageScanner scanner, String stream, int bufferSize) {

@@ -1,6 +1,8 @@
 package dev.dragon.gateway.testing;
 
+import io.netty.buffer.Unpooled;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -14,6 +16,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,13 +30,14 @@ import tools.jackson.databind.json.JsonMapper;
 public final class FakeRouter implements AutoCloseable {
 
     /** A request as the router saw it. */
-    public record Seen(String method, String path, Map<String, String> headers, JsonNode body) {
+    public record Seen(String method, String path, Map<String, String> headers, JsonNode body, String rawBody) {
         public String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final LoopResources LOOP = LoopResources.create("fake-router", 1, true);
 
     private final int port;
     private final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
@@ -45,6 +49,7 @@ public final class FakeRouter implements AutoCloseable {
     private volatile Duration delay = Duration.ZERO;
     private volatile boolean holdStreams;
     private volatile boolean endlessStreams;
+    private volatile int streamChunks;
     private volatile Sinks.Empty<Void> release = Sinks.empty();
 
     private FakeRouter(int port) {
@@ -58,7 +63,8 @@ public final class FakeRouter implements AutoCloseable {
     }
 
     public synchronized void start() {
-        server = HttpServer.create().host("127.0.0.1").port(port)
+        // its own event loop, so that the gateway's threads do only the gateway's work (the benchmark times them)
+        server = HttpServer.create().runOn(LOOP).host("127.0.0.1").port(port)
                 .route(r -> r.post("/v1/chat/completions", this::completion)
                         .post("/v1/completions", this::completion)
                         .post("/v1/feedback", (req, res) -> record(req).flatMap(s -> json(res.status(202),
@@ -98,6 +104,7 @@ public final class FakeRouter implements AutoCloseable {
         delay = Duration.ZERO;
         holdStreams = false;
         endlessStreams = false;
+        streamChunks = 0;
         release = Sinks.empty();
     }
 
@@ -124,6 +131,14 @@ public final class FakeRouter implements AutoCloseable {
         endlessStreams = true;
     }
 
+    /**
+     * Streams carry {@code contentChunks} content events (plus the role and the finish event, each flushed on
+     * its own, as the router does) instead of the two-word answer: the benchmark's long stream.
+     */
+    public void streamChunks(int contentChunks) {
+        streamChunks = contentChunks;
+    }
+
     public int cancelledStreams() {
         return cancelledStreams.get();
     }
@@ -144,8 +159,12 @@ public final class FakeRouter implements AutoCloseable {
             JsonNode body = request.body();
             if (body.path("stream").asBoolean(false)) {
                 boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
-                return res.status(200).header("content-type", "text/event-stream")
-                        .sendString(events(usage)).then();
+                res.status(200).header("content-type", "text/event-stream");
+                if (streamChunks > 0) {
+                    return res.send(longStream(usage).map(e -> Unpooled.wrappedBuffer(e.getBytes(StandardCharsets.UTF_8))),
+                            flushEach -> true).then();
+                }
+                return res.sendString(events(usage)).then();
             }
             return json(res, "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
                     + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello there\"},\"finish_reason\":\"stop\"}],"
@@ -161,11 +180,21 @@ public final class FakeRouter implements AutoCloseable {
         }
         Mono<String> gate = holdStreams ? release.asMono().then(Mono.empty()) : Mono.empty();
         Flux<String> rest = Flux.just(chunk("{\"content\":\" there\"}", null), chunk("{}", "\"stop\""));
-        Flux<String> tail = includeUsage
+        return Flux.concat(first, gate, rest, tail(includeUsage)).doOnCancel(cancelledStreams::incrementAndGet);
+    }
+
+    private Flux<String> longStream(boolean includeUsage) {
+        int content = streamChunks;
+        return Flux.concat(Flux.just(chunk("{\"role\":\"assistant\"}", null)),
+                Flux.range(0, content).map(i -> chunk("{\"content\":\" tok" + i + "\"}", null)),
+                Flux.just(chunk("{}", "\"stop\"")), tail(includeUsage));
+    }
+
+    private Flux<String> tail(boolean includeUsage) {
+        return includeUsage
                 ? Flux.just("data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":"
                         + usage() + "}\n\n", "data: [DONE]\n\n")
                 : Flux.just("data: [DONE]\n\n");
-        return Flux.concat(first, gate, rest, tail).doOnCancel(cancelledStreams::incrementAndGet);
     }
 
     private static String chunk(String delta, String finishReason) {
@@ -191,7 +220,7 @@ public final class FakeRouter implements AutoCloseable {
         req.requestHeaders().forEach(e -> headers.put(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
         return req.receive().aggregate().asString().defaultIfEmpty("").map(text -> {
             Seen s = new Seen(req.method().name(), req.path().isEmpty() ? "/" : "/" + req.path(), headers,
-                    text.isEmpty() ? JSON.missingNode() : JSON.readTree(text));
+                    text.isEmpty() ? JSON.missingNode() : JSON.readTree(text), text);
             seen.add(s);
             received.incrementAndGet();
             return s;
