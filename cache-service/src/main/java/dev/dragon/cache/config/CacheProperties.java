@@ -34,7 +34,7 @@ public record CacheProperties(@Valid @DefaultValue Response response, @Valid @De
      * @param ttl             how long a stored KV state stays readable
      * @param maxStateSize    largest encoded state accepted; larger ones are refused (TOO_LARGE) and counted
      * @param maxChunkSize    largest chunk accepted in a PutKvState stream
-     * @param maxPrefixHashes most prefix hashes one FindLongestPrefix may ask about
+     * @param maxPrefixHashes most prefix hashes one RestoreLongestPrefix or FindLongestPrefix may ask about
      * @param chunkGrace      chunks outlive their state's header by this much, so a reader that saw the
      *                        header can still read every chunk
      */

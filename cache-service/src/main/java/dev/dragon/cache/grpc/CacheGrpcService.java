@@ -4,8 +4,6 @@ import dev.dragon.cache.admin.TenantAdmin;
 import dev.dragon.cache.admin.TenantStatsView;
 import dev.dragon.cache.error.CacheErrors;
 import dev.dragon.cache.error.InvalidCacheRequestException;
-import dev.dragon.cache.keys.KvKey;
-import dev.dragon.cache.keys.Names;
 import dev.dragon.cache.keys.ResponseKey;
 import dev.dragon.cache.kv.KvStateCache;
 import dev.dragon.cache.metrics.CacheMetrics;
@@ -27,8 +25,6 @@ import dev.dragon.contracts.v1.StoreResult;
 import dev.dragon.contracts.v1.TenantRequest;
 import dev.dragon.contracts.v1.TenantStats;
 import io.grpc.stub.StreamObserver;
-import java.util.ArrayList;
-import java.util.List;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -84,19 +80,8 @@ public class CacheGrpcService extends CacheServiceGrpc.CacheServiceImplBase {
     @Override
     public void findLongestPrefix(PrefixLookup request, StreamObserver<PrefixLookupResult> out) {
         GrpcReplies.unary(Mono.defer(() -> {
-            GrpcReplies.checkSchema(request.getSchemaVersion());
-            int count = request.getPrefixHashesCount();
-            if (count < 1 || count > states.maxPrefixHashes()) {
-                throw new InvalidCacheRequestException("prefix_hashes", "1 to " + states.maxPrefixHashes()
-                        + " prefix hashes per lookup, got " + count);
-            }
-            KvKey namespace = KvKey.of(request.getTenant(), request.getModel(), request.getGatingVersion(),
-                    request.getPrefixHashes(0).toByteArray());
-            List<String> hashes = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                hashes.add(Names.hash("prefix_hashes[" + i + "]", request.getPrefixHashes(i).toByteArray()));
-            }
-            return states.findLongest(namespace, hashes).map(found -> {
+            PrefixQuery query = PrefixQuery.of(request, states.maxPrefixHashes());
+            return states.findLongest(query.namespace(), query.hashes()).map(found -> {
                 PrefixLookupResult.Builder result = PrefixLookupResult.newBuilder()
                         .setSchemaVersion(GrpcReplies.SCHEMA_VERSION).setFound(found.isPresent());
                 found.ifPresent(m -> result.setIndex(m.index()).setPrefixHash(request.getPrefixHashes(m.index()))
@@ -104,6 +89,11 @@ public class CacheGrpcService extends CacheServiceGrpc.CacheServiceImplBase {
                 return result.build();
             });
         }), out, errors);
+    }
+
+    @Override
+    public void restoreLongestPrefix(PrefixLookup request, StreamObserver<KvStatePart> out) {
+        KvRestoreStream.serve(request, out, states, errors);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.dragon.cache.metrics.CacheMetrics;
 import dev.dragon.cache.redis.CacheRedis;
 import dev.dragon.cache.redis.CacheScripts;
 import dev.dragon.cache.redis.RedisCalls;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +64,60 @@ public class KvStateCache {
                         metrics.miss(CacheKind.KV);
                     }
                 });
+    }
+
+    /**
+     * The longest of {@code hashes} (shortest prefix first) with a stored state, and that state, in two Redis
+     * round trips whatever its size: kv_restore.lua finds the prefix and reads its header, then one MGET reads
+     * every chunk (the caller holds the state whole anyway: it is sent at once and decoded whole). Counts one
+     * hit (every chunk read) or one miss (none stored, or a chunk gone); a chunk that is gone (evicted, or
+     * replaced by a newer write meanwhile) drops the header, so the next lookup misses instead of failing
+     * again, and ends with {@link KvStateEvictedException}.
+     */
+    public Mono<Optional<RestoredState>> restore(KvKey namespace, List<String> hashes) {
+        String stats = keys.stats(namespace.tenant());
+        List<String> scriptKeys = new ArrayList<>(hashes.size() + 1);
+        scriptKeys.add(stats);
+        hashes.forEach(h -> scriptKeys.add(keys.kvMeta(namespace.withHash(h))));
+        return calls.script("kv_restore", scripts.kvRestore(), scriptKeys, List.of())
+                .flatMap(result -> {
+                    int index = ((Number) result.get(0)).intValue();
+                    if (index < 0) {
+                        metrics.miss(CacheKind.KV);
+                        return Mono.just(Optional.<RestoredState>empty());
+                    }
+                    KvKey key = namespace.withHash(hashes.get(index));
+                    KvMeta meta = new KvMeta(((Number) result.get(1)).intValue(), ((Number) result.get(2)).intValue(),
+                            ((Number) result.get(3)).longValue(), text(result.get(4)));
+                    return allChunks(key, meta, stats).map(chunks -> {
+                        metrics.hit(CacheKind.KV);
+                        return Optional.of(new RestoredState(index, key, meta, chunks));
+                    });
+                });
+    }
+
+    /** Every chunk of a committed state, in one MGET; a missing one is an eviction (see {@link #restore}). */
+    private Mono<List<byte[]>> allChunks(KvKey key, KvMeta meta, String stats) {
+        String metaKey = keys.kvMeta(key);
+        List<String> chunkKeys = IntStream.range(0, meta.chunks())
+                .mapToObj(i -> keys.kvChunk(metaKey, meta.writeId(), i)).toList();
+        return calls.mono("kv_chunks_mget", calls.redis().opsForValue().multiGet(chunkKeys))
+                .flatMap(chunks -> {
+                    int missing = chunks.indexOf(null);
+                    if (missing < 0 && chunks.size() == meta.chunks()) {
+                        return Mono.just(chunks);
+                    }
+                    metrics.miss(CacheKind.KV);
+                    return calls.script("kv_evicted", scripts.kvEvicted(), List.of(metaKey, stats), List.of())
+                            .onErrorResume(e -> Mono.empty())
+                            .then(Mono.error(new KvStateEvictedException("chunk " + Math.max(missing, 0) + " of "
+                                    + meta.chunks() + " of the KV state is gone (evicted or replaced)")));
+                });
+    }
+
+    /** A script's bulk-string reply element (the template reads them as bytes). */
+    private static String text(Object value) {
+        return value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(value);
     }
 
     /** The committed header of {@code key}'s state, or empty. */

@@ -17,6 +17,8 @@ public class CacheScripts {
     private final RedisScript<byte[]> responseGet = script("resp_get", byte[].class);
     private final RedisScript<Long> responsePut = indexingScript("resp_put");
     private final RedisScript<List> kvFind = script("kv_find", List.class);
+    private final RedisScript<List> kvRestore = script("kv_restore", List.class);
+    private final RedisScript<Long> kvEvicted = script("kv_evicted", Long.class);
     private final RedisScript<Long> kvCommit = indexingScript("kv_commit");
     private final RedisScript<List> tenantStats = script("tenant_stats", List.class);
     private final RedisScript<List> entries = script("entries", List.class);
@@ -56,6 +58,14 @@ public class CacheScripts {
 
     public RedisScript<List> kvFind() {
         return kvFind;
+    }
+
+    public RedisScript<List> kvRestore() {
+        return kvRestore;
+    }
+
+    public RedisScript<Long> kvEvicted() {
+        return kvEvicted;
     }
 
     public RedisScript<Long> kvCommit() {

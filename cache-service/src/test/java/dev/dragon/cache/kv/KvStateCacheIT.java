@@ -14,6 +14,8 @@ import dev.dragon.cache.testing.RedisTestServer;
 import dev.dragon.contracts.v1.KvStateKey;
 import dev.dragon.contracts.v1.PrefixLookupResult;
 import dev.dragon.contracts.v1.StoreResult;
+import dev.dragon.contracts.v1.TenantRequest;
+import dev.dragon.contracts.v1.TenantStats;
 import dev.dragon.core.kv.KvState;
 import dev.dragon.core.kv.KvStateCodec;
 import dev.dragon.core.tensor.Fp16;
@@ -171,6 +173,97 @@ class KvStateCacheIT {
         assertThatThrownBy(() -> cache.getKv(k)).isInstanceOfSatisfying(StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
         assertThat(cache.find("evicting", MODEL, GATING, List.of(sha256("prefix"))).getFound()).isFalse();
+    }
+
+    @Test
+    void restore_streamsTheLongestStoredPrefixOfTheChain_inOneCall() {
+        List<byte[]> chain = IntStream.rangeClosed(1, 6).mapToObj(i -> sha256("restore block " + i)).toList();
+        byte[] shortState = KvStateCodec.encode(state(8, 64));
+        byte[] longState = KvStateCodec.encode(state(9, 128), Precision.FP32);
+        cache.putKv(kvKey("acme", MODEL, GATING, chain.get(1)), 64, shortState, CHUNK);
+        cache.putKv(kvKey("acme", MODEL, GATING, chain.get(3)), 128, longState, CHUNK);
+
+        CacheTestClient.Fetched longest = cache.restore("acme", MODEL, GATING, chain);
+        CacheTestClient.Fetched shorter = cache.restore("acme", MODEL, GATING, chain.subList(0, 3));
+
+        assertThat(longest.header().getFound()).isTrue();
+        assertThat(longest.header().getIndex()).isEqualTo(3);
+        assertThat(longest.header().getKey()).isEqualTo(kvKey("acme", MODEL, GATING, chain.get(3)));
+        assertThat(longest.header().getTokenCount()).isEqualTo(128);
+        assertThat(longest.header().getTotalBytes()).isEqualTo(longState.length);
+        assertThat(longest.header().getChunkCount()).isEqualTo(5).isEqualTo(longest.chunks());
+        assertThat(longest.data()).isEqualTo(longState);
+        assertThat(shorter.header().getIndex()).isEqualTo(1);
+        assertThat(shorter.header().getTokenCount()).isEqualTo(64);
+        assertThat(shorter.data()).isEqualTo(shortState);
+    }
+
+    @Test
+    void restore_withNothingStored_isAHeaderAlone_sayingNotFound() {
+        List<byte[]> chain = List.of(sha256("never stored 1"), sha256("never stored 2"));
+
+        CacheTestClient.Fetched none = cache.restore("acme", MODEL, GATING, chain);
+
+        assertThat(none.header().getFound()).isFalse();
+        assertThat(none.header().hasKey()).isFalse();
+        assertThat(none.chunks()).isZero();
+    }
+
+    @Test
+    void restore_neverCrossesTenantModelOrGatingVersion() {
+        byte[] hash = sha256("restored system prompt");
+        byte[] state = KvStateCodec.encode(state(10, 64));
+        cache.putKv(kvKey("acme", MODEL, GATING, hash), 64, state, CHUNK);
+
+        assertThat(cache.restore("globex", MODEL, GATING, List.of(hash)).header().getFound()).as("tenant").isFalse();
+        assertThat(cache.restore("acme", "dragon-moe-mini@1.0.1", GATING, List.of(hash)).header().getFound())
+                .as("model").isFalse();
+        assertThat(cache.restore("acme", MODEL, "adaptive-p0.9", List.of(hash)).header().getFound()).as("gating").isFalse();
+        assertThat(cache.restore("acme", MODEL, GATING, List.of(hash)).data()).isEqualTo(state);
+    }
+
+    @Test
+    void restore_withAChunkGone_endsWithNotFound_countsOneMiss_andTheNextRestoreMisses() {
+        byte[] hash = sha256("evicted restore");
+        cache.putKv(kvKey("evict-restore", MODEL, GATING, hash), 128, KvStateCodec.encode(state(11, 128)), CHUNK);
+        String chunkKey = redis.keys("*:t:evict-restore:kv:*").stream().filter(s -> s.endsWith(":2")).findFirst()
+                .orElseThrow();
+        redis.commands().del(chunkKey);
+
+        assertThatThrownBy(() -> cache.restore("evict-restore", MODEL, GATING, List.of(hash)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThat(cache.restore("evict-restore", MODEL, GATING, List.of(hash)).header().getFound()).isFalse();
+        TenantStats stats = cache.blocking().stats(TenantRequest.newBuilder().setSchemaVersion(1)
+                .setTenant("evict-restore").build());
+        assertThat(stats.getKv().getHits()).as("a restore that lost a chunk is no hit").isZero();
+        assertThat(stats.getKv().getMisses()).isEqualTo(2);
+    }
+
+    @Test
+    void restore_countsOneHitPerRestoredState() {
+        byte[] hash = sha256("counted restore");
+        cache.putKv(kvKey("count-restore", MODEL, GATING, hash), 64, KvStateCodec.encode(state(12, 64)), CHUNK);
+
+        cache.restore("count-restore", MODEL, GATING, List.of(sha256("unrelated"), hash));
+        cache.restore("count-restore", MODEL, GATING, List.of(sha256("unrelated")));
+
+        TenantStats stats = cache.blocking().stats(TenantRequest.newBuilder().setSchemaVersion(1)
+                .setTenant("count-restore").build());
+        assertThat(stats.getKv().getHits()).isEqualTo(1);
+        assertThat(stats.getKv().getMisses()).isEqualTo(1);
+    }
+
+    @Test
+    void restoreWithoutHashesOrWithMalformedOnes_isInvalidArgument() {
+        assertThatThrownBy(() -> cache.restore("acme", MODEL, GATING, List.of()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("prefix_hashes:");
+                });
+        assertThatThrownBy(() -> cache.restore("acme", MODEL, GATING, List.of(sha256("ok"), new byte[3])))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getDescription()).startsWith("prefix_hashes[1]:"));
     }
 
     @Test

@@ -64,6 +64,8 @@ class RedisOutageIT {
         assertUnavailable(() -> quick().getResponse(lookup(key)));
         assertUnavailable(() -> cache.put("acme", MODEL, "0", key, new byte[] {4}));
         assertUnavailable(() -> cache.find("acme", MODEL, "g", List.of(key)));
+        assertUnavailable(() -> quick().restoreLongestPrefix(CacheTestClient.lookup("acme", MODEL, "g", List.of(key)))
+                .hasNext());
         assertUnavailable(() -> quick().getKvState(KvStateLookup.newBuilder().setSchemaVersion(1)
                 .setKey(kvKey("acme", MODEL, "g", key)).build()).hasNext());
         assertUnavailable(() -> cache.putKv(kvKey("acme", MODEL, "g", key), 10, new byte[100], 50));

@@ -128,7 +128,15 @@ public final class CacheTestClient {
     }
 
     public Fetched getKv(KvStateKey key) {
-        Iterator<KvStatePart> parts = blocking().getKvState(KvStateLookup.newBuilder().setSchemaVersion(1).setKey(key).build());
+        return gather(blocking().getKvState(KvStateLookup.newBuilder().setSchemaVersion(1).setKey(key).build()));
+    }
+
+    /** RestoreLongestPrefix (header and chunks, as GetKvState's); throws the call's StatusRuntimeException on failure. */
+    public Fetched restore(String tenant, String model, String gating, List<byte[]> hashes) {
+        return gather(blocking().restoreLongestPrefix(lookup(tenant, model, gating, hashes)));
+    }
+
+    private static Fetched gather(Iterator<KvStatePart> parts) {
         KvStateHeader header = parts.next().getHeader();
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         int chunks = 0;
@@ -139,9 +147,12 @@ public final class CacheTestClient {
         return new Fetched(header, header.getFound() ? data.toByteArray() : null, chunks);
     }
 
+    public static PrefixLookup lookup(String tenant, String model, String gating, List<byte[]> hashes) {
+        return PrefixLookup.newBuilder().setSchemaVersion(1).setTenant(tenant).setModel(model).setGatingVersion(gating)
+                .addAllPrefixHashes(hashes.stream().map(ByteString::copyFrom).toList()).build();
+    }
+
     public PrefixLookupResult find(String tenant, String model, String gating, List<byte[]> hashes) {
-        return blocking().findLongestPrefix(PrefixLookup.newBuilder().setSchemaVersion(1).setTenant(tenant)
-                .setModel(model).setGatingVersion(gating)
-                .addAllPrefixHashes(hashes.stream().map(ByteString::copyFrom).toList()).build());
+        return blocking().findLongestPrefix(lookup(tenant, model, gating, hashes));
     }
 }

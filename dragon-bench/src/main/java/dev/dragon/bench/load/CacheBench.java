@@ -22,7 +22,7 @@ final class CacheBench {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("response_cache_hit", responseHits(routerBase, 300));
         out.put("gateway_hop", gatewayHop(routerBase, gatewayBase, apiKey, 300));
-        out.put("kv_prefix_ttft", kvPrefix(routerBase, 4, 4));
+        out.put("kv_prefix_ttft", kvPrefix(routerBase, 12, 4));
         progress.note("cache measurements: " + out);
         return out;
     }
@@ -119,31 +119,72 @@ final class CacheBench {
     }
 
     /**
-     * For each of {@code prefixes} distinct ~1,000-token system prompts: one request (cold prefill, stores the
-     * prefix's KV state), then {@code hits} requests with the same system prompt and another question.
+     * For each of {@code prefixes} distinct ~1,000-token system prompts (new to the platform: each starts with this
+     * run's nonce): one request (cold prefill, stores the prefix's KV states), then {@code hits} requests with the
+     * same system prompt and another question. A request counts as restored only when the router's usage says so
+     * ({@code prompt_tokens_details.cached_tokens} > 0): the restored figures are over those alone, and how many
+     * "restored" requests did not restore (and cold ones that did) is reported next to them.
      */
     private static Map<String, Object> kvPrefix(String router, int prefixes, int hits) {
         List<Double> cold = new ArrayList<>();
-        List<Double> warm = new ArrayList<>();
+        List<Double> restored = new ArrayList<>();
+        List<Double> notRestored = new ArrayList<>();
+        List<Integer> cachedTokens = new ArrayList<>();
+        int coldRestored = 0;
+        int failed = 0;
+        String nonce = Long.toHexString(System.nanoTime());
         try (HttpTarget t = new HttpTarget("router, KV prefix", router, null, false)) {
             for (int p = 0; p < prefixes; p++) {
-                String system = longPrompt(new Random(1000 + p));
-                cold.add(t.run(new Workload.Request(system, "Question 0 of prefix " + p + "?")).ttftNanos() / 1e6);
+                String system = "Session " + nonce + "-" + p + ". " + longPrompt(new Random(1000 + p));
+                Outcome first = t.run(new Workload.Request(system, "Question 0 of prefix " + p + "?"));
+                if (first.failed()) {
+                    failed++;
+                } else {
+                    cold.add(first.ttftNanos() / 1e6);
+                    coldRestored += first.cachedTokens() > 0 ? 1 : 0;
+                }
                 for (int h = 1; h <= hits; h++) {
-                    warm.add(t.run(new Workload.Request(system, "Question " + h + " of prefix " + p + "?"))
-                            .ttftNanos() / 1e6);
+                    Outcome o = t.run(new Workload.Request(system, "Question " + h + " of prefix " + p + "?"));
+                    if (o.failed()) {
+                        failed++;
+                    } else if (o.cachedTokens() > 0) {
+                        restored.add(o.ttftNanos() / 1e6);
+                        cachedTokens.add(o.cachedTokens());
+                    } else {
+                        notRestored.add(o.ttftNanos() / 1e6);
+                    }
                 }
             }
         }
-        double[] c = cold.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double[] w = warm.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] c = sorted(cold);
+        double[] w = sorted(restored);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cold_ttft_p50_ms", LoadRunner.Summary.pct(c, 50));
-        m.put("restored_ttft_p50_ms", LoadRunner.Summary.pct(w, 50));
-        m.put("speedup_p50", LoadRunner.Summary.pct(c, 50) / LoadRunner.Summary.pct(w, 50));
+        m.put("prefixes", prefixes);
+        m.put("cold_sample_count", c.length);
+        m.put("restored_sample_count", w.length);
+        m.put("restored_verified", restored.size());
+        m.put("restored_not_restored", notRestored.size());
+        m.put("cold_restored_unexpectedly", coldRestored);
+        m.put("failed", failed);
+        m.put("cold_ttft_p50_ms", pct(c, 50));
+        m.put("cold_ttft_p99_ms", pct(c, 99));
+        m.put("restored_ttft_p50_ms", pct(w, 50));
+        m.put("restored_ttft_p99_ms", pct(w, 99));
+        m.put("speedup_p50", c.length == 0 || w.length == 0 ? null : pct(c, 50) / pct(w, 50));
+        m.put("restored_cached_tokens", cachedTokens);
         m.put("cold_samples", cold);
-        m.put("restored_samples", warm);
+        m.put("restored_samples", restored);
+        m.put("not_restored_samples", notRestored);
         return m;
+    }
+
+    private static double[] sorted(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+
+    /** A percentile, or null without samples (a JSON null rather than NaN). */
+    private static Double pct(double[] sorted, double p) {
+        return sorted.length == 0 ? null : LoadRunner.Summary.pct(sorted, p);
     }
 
     /** About 1,000 tokens of words (the shipped tokenizer makes ~1.3 tokens of a word with its space). */

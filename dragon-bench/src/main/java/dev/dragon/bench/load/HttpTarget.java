@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The platform over its OpenAI API: streamed chat completions, timed at the client from the request to the
- * first and last content chunk, tokens counted from the usage the server reports; counts the {@code x-dragon-cache} answers.
+ * first and last content chunk, tokens (and prompt tokens restored from the KV-state cache) counted from the usage the
+ * server reports; counts the {@code x-dragon-cache} answers.
  */
 final class HttpTarget implements Target {
 
@@ -81,6 +82,7 @@ final class HttpTarget implements Target {
             int contentChunks = 0;
             int completion = -1;
             int prompt = 0;
+            int cached = -1;
             Iterator<String> lines = r.body().iterator();
             while (lines.hasNext()) {
                 String line = lines.next();
@@ -98,11 +100,13 @@ final class HttpTarget implements Target {
                 if (chunk.path("usage").isObject()) {
                     prompt = chunk.path("usage").path("prompt_tokens").asInt();
                     completion = chunk.path("usage").path("completion_tokens").asInt();
+                    JsonNode details = chunk.path("usage").path("prompt_tokens_details");
+                    cached = details.path("cached_tokens").isNumber() ? details.path("cached_tokens").asInt() : -1;
                 }
             }
             // count what the server says it generated (a token can decode to an empty chunk); chunks only without usage
             int tokens = completion >= 0 ? completion : contentChunks;
-            return new Outcome(first == 0 ? 0 : first - t0, System.nanoTime() - t0, tokens, prompt, tokens == 0);
+            return new Outcome(first == 0 ? 0 : first - t0, System.nanoTime() - t0, tokens, prompt, tokens == 0, cached);
         } catch (IOException e) {
             return Outcome.failure(System.nanoTime() - t0);
         } catch (InterruptedException e) {

@@ -8,8 +8,15 @@ package dev.dragon.bench.load;
  * @param tokens         completion tokens received
  * @param promptTokens   prompt tokens (as the server counted them; 0 if unknown)
  * @param failed         the request failed (no tokens counted)
+ * @param cachedTokens   prompt tokens the server says it restored from the KV-state cache instead of prefilling
+ *                       ({@code usage.prompt_tokens_details.cached_tokens}); -1 if unknown
  */
-public record Outcome(long ttftNanos, long totalNanos, int tokens, int promptTokens, boolean failed) {
+public record Outcome(long ttftNanos, long totalNanos, int tokens, int promptTokens, boolean failed, int cachedTokens) {
+
+    /** Without a report of cached prompt tokens. */
+    public Outcome(long ttftNanos, long totalNanos, int tokens, int promptTokens, boolean failed) {
+        this(ttftNanos, totalNanos, tokens, promptTokens, failed, -1);
+    }
 
     public static Outcome failure(long totalNanos) {
         return new Outcome(0, totalNanos, 0, 0, true);

@@ -134,10 +134,11 @@ class OpenAiJsonTest {
 
     @Test
     void usage_roundTripsThroughTheWireNames() {
-        String wire = json.writeString(Usage.of(3, 4));
+        String wire = json.writeString(Usage.of(3, 4, 2));
 
-        assertThat(wire).isEqualTo("{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}");
-        assertThat(read(wire, Usage.class)).isEqualTo(new Usage(3, 4, 7));
+        assertThat(wire).isEqualTo("{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":2}}");
+        assertThat(read(wire, Usage.class)).isEqualTo(new Usage(3, 4, 7, new Usage.PromptTokensDetails(2)));
     }
 
     private <T> T read(String body, Class<T> type) {

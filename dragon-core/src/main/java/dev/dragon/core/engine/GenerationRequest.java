@@ -30,7 +30,7 @@ public record GenerationRequest(String id, int[] promptIds, int[] stopTokenIds, 
             throw new IllegalArgumentException("the prompt must hold at least one token");
         }
         if (prefixCache != null && (prefixCache.restoredTokens() >= promptIds.length
-                || prefixCache.captureAt() >= promptIds.length)) {
+                || prefixCache.lastCapturePoint() >= promptIds.length)) {
             throw new IllegalArgumentException("a cached or captured prefix must leave at least one prompt token");
         }
         stopTokenIds = stopTokenIds == null ? new int[0] : stopTokenIds.clone();

@@ -253,9 +253,9 @@ public final class LocalEngine implements AutoCloseable {
             Sequence s = prefilling.peekFirst();
             int chunk = Math.min(Math.min(s.promptLength() - s.prefilled, budget), window);
             PrefixCache cache = s.request().prefixCache();
-            boolean capture = cache != null && cache.captureAt() > s.prefilled;
-            if (capture) {
-                chunk = Math.min(chunk, cache.captureAt() - s.prefilled);
+            int capturePoint = cache == null ? 0 : cache.nextCapturePoint(s.prefilled);   // a chunk ends at each point
+            if (capturePoint > 0) {
+                chunk = Math.min(chunk, capturePoint - s.prefilled);
             }
             long t0 = System.nanoTime();
             StepOutput out;
@@ -271,7 +271,7 @@ public final class LocalEngine implements AutoCloseable {
             worked = true;
             budget -= chunk;
             s.prefilled += chunk;
-            if (capture && s.prefilled == cache.captureAt() && !out.failed(0)) {
+            if (capturePoint > 0 && s.prefilled == capturePoint && !out.failed(0)) {
                 try {
                     cache.onCapture().accept(forward.kv().export(s.slot));
                 } catch (RuntimeException e) {

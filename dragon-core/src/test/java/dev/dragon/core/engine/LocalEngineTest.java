@@ -182,6 +182,64 @@ class LocalEngineTest {
     }
 
     @Test
+    void statesCapturedAtSeveralPoints_eachRestoreToTheColdRunsOutput() throws Exception {
+        var template = ShippedModel.model().tokenizer().chatTemplate();
+        int[] prompt = template.chatPrompt(List.of(
+                new dev.dragon.core.tokenizer.ChatMessage("system", "You are Dragon. ".repeat(40)),
+                new dev.dragon.core.tokenizer.ChatMessage("user", "What is 23+45?")));
+        int[] points = {32, 64, 160, prompt.length - 9};     // block boundaries, one past the 128-token window
+        assertThat(prompt.length - 9).isGreaterThan(160);
+        SamplingParams greedy = SamplingParams.builder().temperature(0).maxTokens(12).logprobs(true).build();
+        List<dev.dragon.core.kv.KvState> captured = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LocalEngine e = engine(4, 8)) {
+            CollectingSink cold = new CollectingSink();
+            e.submit(new GenerationRequest("cold", prompt, template.chatStopIds(), greedy, false, cold,
+                    PrefixCache.captureOnly(points, captured::add)));
+            cold.await();
+            assertThat(captured).extracting(dev.dragon.core.kv.KvState::nextPosition)
+                    .containsExactly(java.util.Arrays.stream(points).asLongStream().boxed().toArray(Long[]::new));
+
+            for (int i = 0; i < points.length; i++) {
+                CollectingSink warm = new CollectingSink();
+                int later = i + 1 < points.length ? points[i + 1] : 0;   // restoring one point, capturing the next
+                List<dev.dragon.core.kv.KvState> again = new java.util.concurrent.CopyOnWriteArrayList<>();
+                e.submit(new GenerationRequest("warm" + i, prompt, template.chatStopIds(), greedy, false, warm,
+                        new PrefixCache(captured.get(i), points[i], later, later > 0 ? again::add : null)));
+                warm.await();
+                assertThat(warm.completion.cachedTokens()).isEqualTo(points[i]);
+                assertThat(warm.ids()).as("restored at %d", points[i]).containsExactly(cold.ids());
+                for (int t = 0; t < cold.tokens.size(); t++) {
+                    assertThat(warm.tokens.get(t).logprob()).isCloseTo(cold.tokens.get(t).logprob(),
+                            org.assertj.core.api.Assertions.within(1e-4f));
+                }
+                if (later > 0) {
+                    assertThat(again).hasSize(1);
+                    assertThat(again.getFirst().positions()).containsExactly(captured.get(i + 1).positions());
+                }
+            }
+        }
+    }
+
+    @Test
+    void capturePoints_mustAscendBeyondTheRestoredPrefix_andLeaveAPromptToken() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PrefixCache.captureOnly(new int[] {64, 32}, s -> { }))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PrefixCache.captureOnly(new int[] {0, 32}, s -> { }))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PrefixCache.captureOnly(new int[] {32}, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new GenerationRequest("x", new int[32], new int[0],
+                        SamplingParams.builder().build(), false, new CollectingSink(),
+                        PrefixCache.captureOnly(new int[] {16, 32}, s -> { })))
+                .isInstanceOf(IllegalArgumentException.class);
+        PrefixCache p = PrefixCache.captureOnly(new int[] {32, 64}, s -> { });
+        assertThat(p.nextCapturePoint(0)).isEqualTo(32);
+        assertThat(p.nextCapturePoint(32)).isEqualTo(64);
+        assertThat(p.nextCapturePoint(64)).isZero();
+        assertThat(p.lastCapturePoint()).isEqualTo(64);
+    }
+
+    @Test
     void includeExperts_reportsTopKExpertsPerLayer() throws Exception {
         var arch = ShippedModel.model().architecture();
         try (LocalEngine e = engine(2, 8)) {

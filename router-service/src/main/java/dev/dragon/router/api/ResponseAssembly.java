@@ -93,7 +93,7 @@ abstract class ResponseAssembly {
     }
 
     protected static Usage usage(Completion completion) {
-        return Usage.of(completion.promptTokens(), completion.completionTokens());
+        return Usage.of(completion.promptTokens(), completion.completionTokens(), completion.cachedTokens());
     }
 
     private static List<List<Integer>> lists(int[][] perLayer) {

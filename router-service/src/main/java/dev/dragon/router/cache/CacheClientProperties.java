@@ -12,13 +12,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled     false: every lookup is a bypass and nothing is stored (no call is made)
  * @param target      gRPC target of cache-service ({@code host:port}, or {@code dns:///name:port} to spread
  *                    calls over every address of a headless service)
- * @param timeout     deadline of one response-cache call and of one FindLongestPrefix
- * @param kvTimeout   deadline of one KV-state transfer (GetKvState, PutKvState)
+ * @param timeout     deadline of one response-cache call
+ * @param kvTimeout   deadline of one KV-state transfer (RestoreLongestPrefix, PutKvState)
  * @param blockSize   tokens per block of the prompt-prefix hash chain
  * @param precision   KV states on the wire and in Redis: {@code fp16} (half the bytes) or {@code fp32} (exact)
  * @param chunkBytes  bytes per PutKvState chunk, each one Redis value (cache-service's {@code kv.max-chunk-size}
  *                    must allow it). Keep it a little under a power of two: Redis's allocator rounds a 256 KiB
  *                    value plus its header up to 320 KiB (25% lost, measured), 262,016 bytes fit in 256 KiB
+ * @param capture     at which prompt lengths a request's KV states are captured and stored
  * @param breaker     when to stop calling cache-service, and when to try again
  * @param near        the router's own copy of response-cache hits, in front of cache-service
  * @param logInterval at most one "cache unavailable" log line per interval (per cache)
@@ -30,9 +31,31 @@ public record CacheClientProperties(@DefaultValue("true") boolean enabled,
                                     @DefaultValue("32") int blockSize,
                                     @DefaultValue("fp16") TensorCodec.Precision precision,
                                     @DefaultValue("262016") int chunkBytes,
+                                    @DefaultValue Capture capture,
                                     @DefaultValue Breaker breaker,
                                     @DefaultValue Near near,
                                     @DefaultValue("30s") Duration logInterval) {
+
+    /**
+     * Where a request's prefill captures KV states for the cache ({@code KvStateCacheClient.capturePoints}):
+     * the longest cacheable prefix, plus earlier block boundaries on a grid of {@code everyBlocks} blocks, so
+     * that a later prompt sharing only the start of this one (the system prompt, earlier turns) still restores
+     * most of what it shares. The grid is the same for every prompt (coarsened by powers of two when a prompt
+     * would get more than {@code maxPoints}), so two prompts sharing a prefix capture and look up the same
+     * boundaries. Each point is one state stored (one PutKvState of the whole state).
+     *
+     * @param everyBlocks finest spacing of the earlier capture points, in blocks
+     * @param maxPoints   most states captured per request (1: only the longest cacheable prefix)
+     */
+    public record Capture(@DefaultValue("4") int everyBlocks,
+                          @DefaultValue("4") int maxPoints) {
+
+        public Capture {
+            require(everyBlocks >= 1 && everyBlocks <= 1 << 16, "capture.every-blocks", "must be in [1, 65536]",
+                    everyBlocks);
+            require(maxPoints >= 1 && maxPoints <= 64, "capture.max-points", "must be in [1, 64]", maxPoints);
+        }
+    }
 
     /**
      * Resilience4j circuit breaker settings (count-based window).
@@ -85,6 +108,7 @@ public record CacheClientProperties(@DefaultValue("true") boolean enabled,
         require(blockSize >= 1 && blockSize <= 4096, "block-size", "must be in [1, 4096]", blockSize);
         require(precision != null, "precision", "must be fp16 or fp32", precision);
         require(chunkBytes >= 1024, "chunk-bytes", "must be >= 1024", chunkBytes);
+        require(capture != null, "capture", "must be set", capture);
         require(breaker != null, "breaker", "must be set", breaker);
         require(near != null, "near", "must be set", near);
         require(positive(logInterval), "log-interval", "must be positive", logInterval);

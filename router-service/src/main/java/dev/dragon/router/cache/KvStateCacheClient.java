@@ -5,7 +5,6 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.dragon.contracts.v1.CacheServiceGrpc;
 import dev.dragon.contracts.v1.KvStateHeader;
 import dev.dragon.contracts.v1.KvStateKey;
-import dev.dragon.contracts.v1.KvStateLookup;
 import dev.dragon.contracts.v1.KvStatePart;
 import dev.dragon.contracts.v1.PrefixLookup;
 import dev.dragon.contracts.v1.StoreResult;
@@ -24,10 +23,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * The KV-state cache, as a router uses it: before prefill, {@link #lookup} the longest stored prefix of
- * the prompt and restore it ({@code PrefixCache.restoreOnly(prefix.state(), prefix.tokens())}); capture the
- * state at {@link #capturePoint} ({@code PrefixCache.captureOnly}) and {@link #store} it. States are encoded
- * with {@link KvStateCodec} in {@code dragon.router.cache.precision} and sent in chunks. Never fails a request:
- * any failure is a bypass (lookup) or a skipped store, behind a circuit breaker.
+ * the prompt and restore it ({@code PrefixCache.restoreOnly(prefix.state(), prefix.tokens())}), in one
+ * RestoreLongestPrefix call; capture the state at each of {@link #capturePoints} beyond it
+ * ({@code PrefixCache}'s capture points) and {@link #store} each. States are encoded with {@link KvStateCodec}
+ * in {@code dragon.router.cache.precision} and sent in chunks. Never fails a request: any failure is a bypass
+ * (lookup) or a skipped store, behind a circuit breaker.
  */
 public final class KvStateCacheClient {
 
@@ -35,69 +35,87 @@ public final class KvStateCacheClient {
     private final CacheCallGuard guard;
     private final PromptPrefixHasher hasher;
     private final boolean enabled;
-    private final Duration timeout;
     private final Duration kvTimeout;
     private final TensorCodec.Precision precision;
     private final int chunkBytes;
+    private final int captureEveryBlocks;
+    private final int maxCapturePoints;
 
     KvStateCacheClient(Channel channel, CacheCallGuard guard, PromptPrefixHasher hasher, CacheClientProperties properties) {
         this.channel = channel;
         this.guard = guard;
         this.hasher = hasher;
         this.enabled = properties.enabled();
-        this.timeout = properties.timeout();
         this.kvTimeout = properties.kvTimeout();
         this.precision = properties.precision();
         this.chunkBytes = properties.chunkBytes();
+        this.captureEveryBlocks = properties.capture().everyBlocks();
+        this.maxCapturePoints = properties.capture().maxPoints();
     }
 
     public PromptPrefixHasher hasher() {
         return hasher;
     }
 
-    /** The prompt length after which to capture a state for the cache (0: too short to cache). */
+    /** The longest prompt prefix a state is captured for (0: too short to cache, or the cache is disabled). */
     public int capturePoint(int promptLength) {
         return enabled ? hasher.cacheablePrefix(promptLength) : 0;
     }
 
     /**
-     * The longest stored prefix of {@code prompt} that leaves at least one token to prefill. A bypass when
-     * the prompt is shorter than a block plus one token, the cache is disabled, or cache-service fails.
+     * Where to capture states for the cache, ascending, each beyond the {@code restoredTokens} already restored:
+     * the longest cacheable prefix and, before it, the multiples of {@code capture.every-blocks} blocks (every
+     * second, fourth, ... of them when more than {@code capture.max-points - 1} would fit, so the grid stays the
+     * same for every prompt). Empty when nothing beyond the restored prefix can be cached.
+     */
+    public int[] capturePoints(int promptLength, int restoredTokens) {
+        int longest = capturePoint(promptLength);
+        if (longest <= restoredTokens) {
+            return new int[0];
+        }
+        long step = (long) captureEveryBlocks * hasher.blockSize();
+        while (multiplesBetween(step, restoredTokens, longest) > maxCapturePoints - 1) {
+            step *= 2;
+        }
+        int earlier = (int) multiplesBetween(step, restoredTokens, longest);
+        int[] points = new int[earlier + 1];
+        long first = (restoredTokens / step + 1) * step;
+        for (int i = 0; i < earlier; i++) {
+            points[i] = Math.toIntExact(first + i * step);
+        }
+        points[earlier] = longest;
+        return points;
+    }
+
+    /** How many multiples of {@code step} lie strictly between {@code low} and {@code high}. */
+    private static long multiplesBetween(long step, int low, int high) {
+        return Math.max(0, (high - 1) / step - low / step);
+    }
+
+    /**
+     * The longest stored prefix of {@code prompt} that leaves at least one token to prefill, found and fetched
+     * in one RestoreLongestPrefix call. A bypass when the prompt is shorter than a block plus one token, the
+     * cache is disabled, or cache-service fails; a miss when nothing is stored, or the state vanished (evicted)
+     * or does not fit the prompt (another prefix, not ending where its header says).
      */
     public Mono<CacheLookup<KvPrefix>> lookup(String tenant, int[] prompt) {
         List<byte[]> chain = hasher.chain(prompt, hasher.cacheablePrefix(prompt.length));
         if (!enabled || chain.isEmpty()) {
             return Mono.fromSupplier(guard::skipped);
         }
-        PrefixLookup find = PrefixLookup.newBuilder().setSchemaVersion(ResponseCacheClient.SCHEMA_VERSION)
+        PrefixLookup restore = PrefixLookup.newBuilder().setSchemaVersion(ResponseCacheClient.SCHEMA_VERSION)
                 .setTenant(tenant).setModel(hasher.model()).setGatingVersion(hasher.gatingVersion())
                 .addAllPrefixHashes(chain.stream().map(ByteString::copyFrom).toList()).build();
-        return guard.lookup(Mono.defer(() -> GrpcCalls.unary(stub(timeout)::findLongestPrefix, find))
-                .flatMap(found -> found.getFound()
-                        ? fetch(key(tenant, found.getPrefixHash()), found.getTokenCount())
-                        : Mono.just(CacheLookup.<KvPrefix>miss())));
-    }
-
-    /** GetKvState, decoded; a state that vanished meanwhile (or does not continue at {@code tokens}) is a miss. */
-    private Mono<CacheLookup<KvPrefix>> fetch(KvStateKey key, int tokens) {
-        KvStateLookup get = KvStateLookup.newBuilder().setSchemaVersion(ResponseCacheClient.SCHEMA_VERSION).setKey(key).build();
-        return GrpcCalls.serverStream(stub(kvTimeout)::getKvState, get)
-                .collect(Fetched::new, Fetched::add)
-                .map(f -> {
-                    if (f.header == null || !f.header.getFound()) {
-                        return CacheLookup.<KvPrefix>miss();
-                    }
-                    KvState state = KvStateCodec.decode(f.data.toByteArray());
-                    return state.nextPosition() == tokens ? CacheLookup.hit(new KvPrefix(state, tokens))
-                            : CacheLookup.<KvPrefix>miss();
-                })
+        return guard.lookup(Mono.defer(() -> GrpcCalls.serverStream(stub(kvTimeout)::restoreLongestPrefix, restore)
+                        .collect(Fetched::new, Fetched::add))
+                .map(f -> f.decode(chain))
                 .onErrorResume(e -> e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND,
-                        e -> Mono.just(CacheLookup.miss()));
+                        e -> Mono.just(CacheLookup.miss())));
     }
 
     /**
      * Stores the state after the first {@code prefixTokens} tokens of {@code prompt} ({@code prefixTokens} a
-     * multiple of the block size, as {@link #capturePoint} gives). True when stored.
+     * multiple of the block size, as {@link #capturePoints} gives). True when stored.
      */
     public Mono<Boolean> store(String tenant, int[] prompt, int prefixTokens, KvState state) {
         if (!enabled) {
@@ -140,8 +158,8 @@ public final class KvStateCacheClient {
         return CacheServiceGrpc.newStub(channel).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** A GetKvState stream gathered: its header and the concatenated chunks. */
-    private static final class Fetched {
+    /** A RestoreLongestPrefix stream gathered: its header and the concatenated chunks. */
+    private final class Fetched {
         KvStateHeader header;
         final ByteArrayOutputStream data = new ByteArrayOutputStream();
 
@@ -151,6 +169,19 @@ public final class KvStateCacheClient {
             } else {
                 data.writeBytes(part.getChunk().toByteArray());
             }
+        }
+
+        /** A hit only for a state of one of {@code chain}'s prefixes, whole, ending where the prefix does. */
+        CacheLookup<KvPrefix> decode(List<byte[]> chain) {
+            if (header == null || !header.getFound() || header.getIndex() >= chain.size()
+                    || !header.getKey().getPrefixHash().equals(ByteString.copyFrom(chain.get(header.getIndex())))
+                    || data.size() != header.getTotalBytes()) {
+                return CacheLookup.miss();
+            }
+            int tokens = header.getTokenCount();
+            KvState state = KvStateCodec.decode(data.toByteArray());
+            return tokens == (header.getIndex() + 1) * hasher.blockSize() && state.nextPosition() == tokens
+                    ? CacheLookup.hit(new KvPrefix(state, tokens)) : CacheLookup.miss();
         }
     }
 }

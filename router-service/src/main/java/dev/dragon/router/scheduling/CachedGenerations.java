@@ -10,6 +10,7 @@ import dev.dragon.router.cache.KvStateCacheClient;
 import dev.dragon.router.cache.NearResponseCache;
 import dev.dragon.router.cache.ResponseCacheClient;
 import dev.dragon.router.cache.ResponseCacheKey;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -22,7 +23,8 @@ import reactor.core.scheduler.Scheduler;
  * Answers a request through both caches. The response cache first: the router's near cache (served by the API
  * layer before this is called, see {@link #nearHit}), then cache-service; a hit is the stored generation replayed;
  * otherwise the engine generates, with the KV-state cache restoring the longest stored prefix of the prompt
- * (only the rest is prefilled) and capturing the state at the longest block-aligned prefix not yet stored.
+ * (only the rest is prefilled) and capturing the state at block boundaries beyond it (the longest block-aligned
+ * prefix and a few earlier ones, see {@code KvStateCacheClient.capturePoints}).
  * A complete, deterministic answer is stored after it finished, under the key it was looked up with, if the
  * adapter version it was generated with is still the key's. Hits from cache-service and stored answers are
  * kept in the near cache too. Stores run on {@code background}, never delaying
@@ -93,25 +95,26 @@ public final class CachedGenerations {
         });
     }
 
-    /** Generates with the longest stored prompt prefix restored, capturing the longest one not yet stored. */
+    /** Generates with the longest stored prompt prefix restored, capturing states at the block boundaries beyond it. */
     private Flux<TokenEvent> generate(String requestId, String tenant, PreparedGeneration generation) {
         int[] prompt = generation.promptIds();
         return states.lookup(tenant, prompt)
                 .onErrorResume(e -> Mono.just(CacheLookup.bypass()))
                 .flatMapMany(found -> scheduler.generate(requestId, generation,
-                        prefixCache(found.value(), states.capturePoint(prompt.length),
+                        prefixCache(found.value(), states.capturePoints(prompt.length,
+                                        found.value().map(KvPrefix::tokens).orElse(0)),
                                 state -> storeState(tenant, prompt, state))));
     }
 
-    /** Null when there is nothing to restore or capture. */
-    static PrefixCache prefixCache(Optional<KvPrefix> restore, int capturePoint, Consumer<KvState> store) {
+    /** Null when there is nothing to restore or capture; only points beyond the restored prefix are captured. */
+    static PrefixCache prefixCache(Optional<KvPrefix> restore, int[] capturePoints, Consumer<KvState> store) {
         int restored = restore.map(KvPrefix::tokens).orElse(0);
-        boolean capture = capturePoint > restored;
-        if (restore.isEmpty() && !capture) {
+        int[] beyond = Arrays.stream(capturePoints).filter(p -> p > restored).toArray();
+        if (restore.isEmpty() && beyond.length == 0) {
             return null;
         }
-        return new PrefixCache(restore.map(KvPrefix::state).orElse(null), restored, capture ? capturePoint : 0,
-                capture ? store : null);
+        return new PrefixCache(restore.map(KvPrefix::state).orElse(null), restored, beyond,
+                beyond.length > 0 ? store : null);
     }
 
     /** Called on the engine thread: only hands the state off. */

@@ -52,7 +52,7 @@ class EventStreamsTest {
                         + "\"finish_reason\":null}]}\n\n",
                 "data: " + HEAD + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\n",
                 "data: " + HEAD + "\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,"
-                        + "\"total_tokens\":8}}\n\n",
+                        + "\"total_tokens\":8,\"prompt_tokens_details\":{\"cached_tokens\":0}}}\n\n",
                 "data: [DONE]\n\n");
     }
 
@@ -123,14 +123,16 @@ class EventStreamsTest {
 
     @Test
     void wholeChat_joinsTextAndTail_andReportsTokensExpertsAndUsage() {
-        Flux<TokenEvent> events = Flux.just(token(0, 10, "Hel"), token(1, 11, "lo"), finished(FinishReason.LENGTH, " w", 2));
+        Flux<TokenEvent> events = Flux.just(token(0, 10, "Hel"), token(1, 11, "lo"),
+                new TokenEvent.Finished(new Completion("req-1", FinishReason.LENGTH, 5, 4, 2, " w", "0", 0, 0, 0)));
 
         Object whole = streams.whole(events, c -> chat(false, true)).block();
 
         assertThat(json.writeString(whole)).isEqualTo("{\"id\":\"chatcmpl-abc\",\"object\":\"chat.completion\","
                 + "\"created\":1700000000,\"model\":\"m\",\"system_fingerprint\":\"fp\",\"choices\":[{\"index\":0,"
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello w\"},\"logprobs\":null,"
-                + "\"finish_reason\":\"length\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7},"
+                + "\"finish_reason\":\"length\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":4}},"
                 + "\"dragon\":{\"tokens\":[10,11],\"experts\":[[[1,2],[3,0]],[[1,2],[3,0]]]}}");
     }
 

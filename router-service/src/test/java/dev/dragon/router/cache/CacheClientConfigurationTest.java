@@ -52,7 +52,7 @@ class CacheClientConfigurationTest {
     @Test
     void aCacheClientPropertiesBean_winsOverTheEnvironment() {
         CacheClientProperties provided = new CacheClientProperties(true, "127.0.0.1:1", Duration.ofMillis(50),
-                Duration.ofSeconds(1), 8, TensorCodec.Precision.FP32, 4096,
+                Duration.ofSeconds(1), 8, TensorCodec.Precision.FP32, 4096, ClientFixture.CAPTURE,
                 new CacheClientProperties.Breaker(50, 10, 5, Duration.ofSeconds(1), 1), ClientFixture.NEAR, Duration.ofSeconds(1));
         context.withBean(CacheClientProperties.class, () -> provided)
                 .withPropertyValues("dragon.router.cache.block-size=16")

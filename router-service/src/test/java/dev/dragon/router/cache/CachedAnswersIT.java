@@ -225,6 +225,9 @@ class CachedAnswersIT {
 
         assertThat(restoredTokens() - restoredBefore).as("prompt tokens restored instead of prefilled")
                 .isGreaterThanOrEqualTo(32);
+        assertThat(cold.path("usage").path("prompt_tokens_details").path("cached_tokens").asInt()).isZero();
+        assertThat(warm.path("usage").path("prompt_tokens_details").path("cached_tokens").asDouble())
+                .as("the usage reports what was restored").isEqualTo(restoredTokens() - restoredBefore);
         JsonNode c = cold.path("choices").get(0).path("logprobs");
         JsonNode w = warm.path("choices").get(0).path("logprobs");
         assertThat(w.path("tokens")).isEqualTo(c.path("tokens"));

@@ -19,10 +19,13 @@ final class ClientFixture implements AutoCloseable {
     static final CacheClientProperties.Near NEAR = new CacheClientProperties.Near(true,
             DataSize.ofMegabytes(64), Duration.ofMinutes(10), Duration.ofMillis(500));
 
+    /** KV-state capture points as configured by default. */
+    static final CacheClientProperties.Capture CAPTURE = new CacheClientProperties.Capture(4, 4);
+
     /** A fast-tripping breaker (2 failed calls of 4, open for 300 ms, 1 trial call), generous deadlines. */
     static CacheClientProperties settings(String target, Duration timeout) {
         return new CacheClientProperties(true, target, timeout, Duration.ofSeconds(20), 32, TensorCodec.Precision.FP16,
-                64 * 1024, new CacheClientProperties.Breaker(50, 4, 2, Duration.ofMillis(300), 1), NEAR, Duration.ofSeconds(30));
+                64 * 1024, CAPTURE, new CacheClientProperties.Breaker(50, 4, 2, Duration.ofMillis(300), 1), NEAR, Duration.ofSeconds(30));
     }
 
     /** A new channel: another router instance, as far as cache-service can tell. */

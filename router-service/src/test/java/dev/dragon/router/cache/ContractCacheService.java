@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.dragon.contracts.v1.CacheServiceGrpc;
 import dev.dragon.contracts.v1.CachedResponse;
 import dev.dragon.contracts.v1.KvStateHeader;
+import dev.dragon.contracts.v1.KvStateKey;
 import dev.dragon.contracts.v1.KvStateLookup;
 import dev.dragon.contracts.v1.KvStatePart;
 import dev.dragon.contracts.v1.PrefixLookup;
@@ -184,6 +185,34 @@ final class ContractCacheService extends CacheServiceGrpc.CacheServiceImplBase {
     }
 
     @Override
+    public void restoreLongestPrefix(PrefixLookup request, StreamObserver<KvStatePart> out) {
+        arrive();
+        int index = -1;
+        CacheEntries.KvEntry e = null;
+        try {
+            for (int i = request.getPrefixHashesCount() - 1; i >= 0 && e == null; i--) {
+                e = entries.state(kvKey(request.getTenant(), request.getModel(), request.getGatingVersion(),
+                        request.getPrefixHashes(i)));
+                index = i;
+            }
+        } catch (RuntimeException failure) {
+            guarded(out, () -> {
+                throw failure;
+            });
+            return;
+        }
+        KvStateHeader.Builder header = KvStateHeader.newBuilder().setSchemaVersion(1).setFound(e != null);
+        if (e == null) {
+            out.onNext(KvStatePart.newBuilder().setSchemaVersion(1).setHeader(header).build());
+            out.onCompleted();
+            return;
+        }
+        header.setIndex(index).setKey(KvStateKey.newBuilder().setTenant(request.getTenant()).setModel(request.getModel())
+                .setGatingVersion(request.getGatingVersion()).setPrefixHash(request.getPrefixHashes(index)));
+        sendState(out, header, e);
+    }
+
+    @Override
     public void getKvState(KvStateLookup request, StreamObserver<KvStatePart> out) {
         arrive();
         var k = request.getKey();
@@ -202,6 +231,11 @@ final class ContractCacheService extends CacheServiceGrpc.CacheServiceImplBase {
             out.onCompleted();
             return;
         }
+        sendState(out, header, e);
+    }
+
+    /** The found header with the state's sizes, then its chunks. */
+    private void sendState(StreamObserver<KvStatePart> out, KvStateHeader.Builder header, CacheEntries.KvEntry e) {
         int chunks = (e.data().length + chunkBytes - 1) / chunkBytes;
         out.onNext(KvStatePart.newBuilder().setSchemaVersion(1).setHeader(header.setTokenCount(e.tokens())
                 .setTotalBytes(e.data().length).setChunkCount(chunks)).build());

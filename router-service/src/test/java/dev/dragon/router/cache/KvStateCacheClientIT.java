@@ -83,21 +83,30 @@ class KvStateCacheClientIT {
 
     /** One greedy generation: restoring {@code restore} when given, capturing the state at {@code captureAt} when > 0. */
     private static Run generate(int[] prompt, KvPrefix restore, int captureAt) throws Exception {
+        return generate(prompt, restore, captureAt > 0 ? new int[] {captureAt} : new int[0]);
+    }
+
+    /** One greedy generation: restoring {@code restore} when given, capturing the state at each of {@code points}. */
+    private static Run generate(int[] prompt, KvPrefix restore, int[] points) throws Exception {
         List<KvState> captured = new CopyOnWriteArrayList<>();
-        PrefixCache cache = restore == null && captureAt == 0 ? null : new PrefixCache(
-                restore == null ? null : restore.state(), restore == null ? 0 : restore.tokens(), captureAt,
-                captureAt > 0 ? captured::add : null);
+        PrefixCache cache = restore == null && points.length == 0 ? null : new PrefixCache(
+                restore == null ? null : restore.state(), restore == null ? 0 : restore.tokens(), points,
+                points.length > 0 ? captured::add : null);
         RecordingSink sink = new RecordingSink();
         try (LocalEngine engine = new LocalEngine(model, experts, new EngineOptions(2, 4, 256), EngineObserver.NONE)) {
             engine.submit(new GenerationRequest("it", prompt, chat.chatStopIds(), GREEDY, false, sink, cache));
             Completion done = sink.done.get(120, TimeUnit.SECONDS);
-            return new Run(sink.tokens, done, captured.isEmpty() ? null : captured.getFirst());
+            return new Run(sink.tokens, done, List.copyOf(captured));
         }
     }
 
-    private record Run(List<GeneratedToken> tokens, Completion completion, KvState captured) {
+    private record Run(List<GeneratedToken> tokens, Completion completion, List<KvState> all) {
         int[] ids() {
             return tokens.stream().mapToInt(GeneratedToken::token).toArray();
+        }
+
+        KvState captured() {
+            return all.isEmpty() ? null : all.getFirst();
         }
     }
 
@@ -152,6 +161,37 @@ class KvStateCacheClientIT {
 
         assertThat(found.value().orElseThrow().tokens()).isEqualTo(blockEnd);
         assertThat(otherTenant.outcome()).isEqualTo(CacheOutcome.MISS);
+        assertSameContinuation(generate(prompt2, null, 0), generate(prompt2, found.value().get(), 0));
+    }
+
+    @Test
+    void statesCapturedAtEveryPoint_letAPromptSharingOnlyTheStart_restoreTheLongestPointItShares() throws Exception {
+        CacheClientProperties everyBlock = new CacheClientProperties(true, settings.target(), settings.timeout(),
+                settings.kvTimeout(), settings.blockSize(), settings.precision(), settings.chunkBytes(),
+                new CacheClientProperties.Capture(1, 8), settings.breaker(), settings.near(), settings.logInterval());
+        PromptPrefixHasher hasher = new PromptPrefixHasher(modelVersion, "topk-2", settings.blockSize());
+        int[] prompt1 = chat.chatPrompt(List.of(new ChatMessage("system", SYSTEM), new ChatMessage("user",
+                "Tell me a long story about a dragon who guards a library of forgotten songs.")));
+        int[] prompt2 = chat.chatPrompt(List.of(new ChatMessage("system", SYSTEM), new ChatMessage("user", "Hi.")));
+        int shared = chat.chatPrompt(List.of(new ChatMessage("system", SYSTEM))).length - 1;
+        KvStateCacheClient first = clients.states(everyBlock, hasher);
+        int[] points = first.capturePoints(prompt1.length, 0);
+        assertThat(points.length).as("more than the longest prefix").isGreaterThan(1);
+        assertThat(points[points.length - 1]).isEqualTo(first.capturePoint(prompt1.length)).isGreaterThan(shared);
+
+        Run run1 = generate(prompt1, null, points);
+        assertThat(run1.all()).hasSameSizeAs(points);
+        for (KvState state : run1.all()) {
+            assertThat(first.store("acme", prompt1, Math.toIntExact(state.nextPosition()), state).block(WAIT)).isTrue();
+        }
+        int callsBefore = server.service.calls.get();
+        CacheLookup<KvPrefix> found = clients.states(everyBlock, hasher).lookup("acme", prompt2).block(WAIT);
+
+        assertThat(server.service.calls.get() - callsBefore).as("found and fetched in one call").isEqualTo(1);
+        int expected = Math.min(shared, hasher.cacheablePrefix(prompt2.length)) / settings.blockSize() * settings.blockSize();
+        assertThat(found.outcome()).isEqualTo(CacheOutcome.HIT);
+        assertThat(found.value().orElseThrow().tokens()).as("the longest captured point within the shared prefix")
+                .isEqualTo(expected).isPositive();
         assertSameContinuation(generate(prompt2, null, 0), generate(prompt2, found.value().get(), 0));
     }
 

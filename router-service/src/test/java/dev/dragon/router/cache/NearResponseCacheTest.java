@@ -17,7 +17,7 @@ class NearResponseCacheTest {
 
     private NearResponseCache<String> cache(DataSize max, boolean responseCacheEnabled) {
         CacheClientProperties settings = new CacheClientProperties(responseCacheEnabled, "127.0.0.1:1",
-                Duration.ofMillis(50), Duration.ofSeconds(1), 32, TensorCodec.Precision.FP16, 64 * 1024,
+                Duration.ofMillis(50), Duration.ofSeconds(1), 32, TensorCodec.Precision.FP16, 64 * 1024, ClientFixture.CAPTURE,
                 new CacheClientProperties.Breaker(50, 4, 2, Duration.ofMillis(300), 1),
                 new CacheClientProperties.Near(true, max, Duration.ofMinutes(10), Duration.ofMillis(500)),
                 Duration.ofSeconds(30));

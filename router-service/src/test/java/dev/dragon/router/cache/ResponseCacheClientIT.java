@@ -107,7 +107,7 @@ class ResponseCacheClientIT {
     @Test
     void repeatedFailures_openTheBreaker_whichStopsCallingCacheService() {
         CacheClientProperties staysOpen = new CacheClientProperties(true, server.target(), settings.timeout(),
-                settings.kvTimeout(), 32, settings.precision(), settings.chunkBytes(),
+                settings.kvTimeout(), 32, settings.precision(), settings.chunkBytes(), settings.capture(),
                 new CacheClientProperties.Breaker(50, 4, 2, Duration.ofMinutes(10), 1), settings.near(), settings.logInterval());
         ResponseCacheClient client = clients.responses(staysOpen);
         server.service.stall();
@@ -126,7 +126,7 @@ class ResponseCacheClientIT {
     @Test
     void disabledCache_andIneligibleRequests_areBypassesWithoutACall() {
         CacheClientProperties off = new CacheClientProperties(false, server.target(), settings.timeout(),
-                settings.kvTimeout(), 32, settings.precision(), settings.chunkBytes(), settings.breaker(), settings.near(), settings.logInterval());
+                settings.kvTimeout(), 32, settings.precision(), settings.chunkBytes(), settings.capture(), settings.breaker(), settings.near(), settings.logInterval());
         ResponseCacheClient disabled = clients.responses(off);
         ResponseCacheClient enabled = clients.responses(settings);
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** What the engine is asked to restore and capture, from a KV-state lookup and the prompt's capture point. */
+/** What the engine is asked to restore and capture, from a KV-state lookup and the prompt's capture points. */
 class CachedGenerationsTest {
 
     private final List<KvState> stored = new ArrayList<>();
@@ -28,33 +28,35 @@ class CachedGenerationsTest {
 
     @Test
     void nothingStored_andTooShortToCapture_touchesNothing() {
-        assertThat(CachedGenerations.prefixCache(Optional.empty(), 0, store)).isNull();
+        assertThat(CachedGenerations.prefixCache(Optional.empty(), new int[0], store)).isNull();
     }
 
     @Test
-    void nothingStored_capturesAtTheLongestBlockPrefix() {
-        PrefixCache p = CachedGenerations.prefixCache(Optional.empty(), 64, store);
+    void nothingStored_capturesAtEveryPoint() {
+        PrefixCache p = CachedGenerations.prefixCache(Optional.empty(), new int[] {32, 64}, store);
         assertThat(p.restore()).isNull();
         assertThat(p.restoredTokens()).isZero();
-        assertThat(p.captureAt()).isEqualTo(64);
+        assertThat(p.capturePoints()).containsExactly(32, 64);
+        p.onCapture().accept(stateAfter(32));
         p.onCapture().accept(stateAfter(64));
-        assertThat(stored).hasSize(1);
+        assertThat(stored).hasSize(2);
     }
 
     @Test
     void theLongestPrefixAlreadyStored_isRestored_andNotCapturedAgain() {
         KvState state = stateAfter(64);
-        PrefixCache p = CachedGenerations.prefixCache(Optional.of(new KvPrefix(state, 64)), 64, store);
+        PrefixCache p = CachedGenerations.prefixCache(Optional.of(new KvPrefix(state, 64)), new int[] {32, 64}, store);
         assertThat(p.restore()).isSameAs(state);
         assertThat(p.restoredTokens()).isEqualTo(64);
-        assertThat(p.captureAt()).isZero();
+        assertThat(p.capturePoints()).isEmpty();
         assertThat(p.onCapture()).isNull();
     }
 
     @Test
-    void aShorterStoredPrefix_isRestored_andTheLongerOneCaptured() {
-        PrefixCache p = CachedGenerations.prefixCache(Optional.of(new KvPrefix(stateAfter(32), 32)), 96, store);
+    void aShorterStoredPrefix_isRestored_andOnlyThePointsBeyondItCaptured() {
+        PrefixCache p = CachedGenerations.prefixCache(Optional.of(new KvPrefix(stateAfter(32), 32)),
+                new int[] {32, 64, 96}, store);
         assertThat(p.restoredTokens()).isEqualTo(32);
-        assertThat(p.captureAt()).isEqualTo(96);
+        assertThat(p.capturePoints()).containsExactly(64, 96);
     }
 }
