@@ -10,6 +10,7 @@ import dev.dragon.gateway.auth.KeyStore;
 import dev.dragon.gateway.auth.TenantPlan;
 import dev.dragon.gateway.config.GatewayJson;
 import dev.dragon.gateway.error.AdminRequestException;
+import dev.dragon.support.web.ReservedTenants;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.regex.Pattern;
@@ -79,7 +80,7 @@ final class AdminHandler {
     }
 
     private Mono<ServerResponse> tenant(ServerRequest request) {
-        String tenant = name(request, "tenant");
+        String tenant = tenantName(request);
         return store.plan(tenant)
                 .switchIfEmpty(Mono.error(() -> notFound("tenant_not_found", "tenant", "No tenant '" + tenant + "'.")))
                 .flatMap(plan -> store.keys(tenant).map(KeyView::of).collectList()
@@ -88,7 +89,7 @@ final class AdminHandler {
     }
 
     private Mono<ServerResponse> setPlan(ServerRequest request) {
-        String tenant = name(request, "tenant");
+        String tenant = tenantName(request);
         return request.bodyToMono(byte[].class)
                 .switchIfEmpty(Mono.error(() -> badRequest("plan", "The request body must be a plan.")))
                 .map(this::plan)
@@ -101,7 +102,7 @@ final class AdminHandler {
     }
 
     private Mono<ServerResponse> createKey(ServerRequest request) {
-        String tenant = name(request, "tenant");
+        String tenant = tenantName(request);
         return store.ensureTenant(tenant, defaultPlan)
                 .then(store.create(tenant))
                 .doOnNext(issued -> log.info("key {} created for tenant {}", issued.record().keyId(), tenant))
@@ -140,6 +141,15 @@ final class AdminHandler {
         String presented = Authenticator.bearerKey(header);
         return adminToken.length > 0 && presented != null
                 && MessageDigest.isEqual(adminToken, presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A tenant name from the path: a name, and not one of the platform's own ({@link ReservedTenants}). */
+    private static String tenantName(ServerRequest request) {
+        String tenant = name(request, "tenant");
+        if (ReservedTenants.isReserved(tenant)) {
+            throw badRequest("tenant", "Invalid 'tenant': names starting with '_' are reserved for the platform");
+        }
+        return tenant;
     }
 
     private static String name(ServerRequest request, String variable) {

@@ -14,6 +14,7 @@ import dev.dragon.gateway.ratelimit.OverLimitFilter;
 import dev.dragon.gateway.ratelimit.RateLimitFilter;
 import dev.dragon.gateway.ratelimit.RateLimits;
 import dev.dragon.gateway.validation.RequestBodyFilter;
+import dev.dragon.gateway.warmup.GatewayWarmUp;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsWebFilter;
@@ -101,6 +103,13 @@ public class GatewayConfiguration {
     DevKeyBootstrap devKeyBootstrap(KeyStore store, GatewayProperties properties) {
         GatewayProperties.Bootstrap bootstrap = properties.bootstrap();
         return new DevKeyBootstrap(store, bootstrap.devKey(), bootstrap.tenant(), properties.defaultPlan().toPlan());
+    }
+
+    /** Real requests through this gateway before it reports ready, so the first client request is not its first. */
+    @Bean
+    GatewayWarmUp gatewayWarmUp(GatewayProperties properties, KeyStore store, Authenticator authenticator,
+                                GatewayJson json, Environment environment, MeterRegistry registry) {
+        return new GatewayWarmUp(properties.warmUp(), store, authenticator, json, environment, registry);
     }
 
     /** Both per-minute limits of a tenant, in one Redis script call per request. */

@@ -31,7 +31,8 @@ public record GatewayProperties(
         @Valid @NotNull @DefaultValue Limits limits,
         @Valid @NotNull @DefaultValue Upstream upstream,
         @Valid @NotNull @DefaultValue Cors cors,
-        @Valid @NotNull @DefaultValue Metrics metrics) {
+        @Valid @NotNull @DefaultValue Metrics metrics,
+        @Valid @NotNull @DefaultValue WarmUp warmUp) {
 
     /**
      * API-key authentication.
@@ -153,5 +154,17 @@ public record GatewayProperties(
 
     /** @param maxTenantLabels tenants that keep their own metric label (later ones are {@code other}) */
     public record Metrics(@Min(0) @DefaultValue("100") int maxTenantLabels) {
+    }
+
+    /**
+     * Requests the gateway sends through itself before it reports ready (see {@code warmup.GatewayWarmUp}).
+     *
+     * @param enabled whether to warm up at all
+     * @param rounds  rounds of the warm-up calls (chat, streamed chat, completion, models, a refused body)
+     * @param timeout longest wait for the routers to answer; after it the gateway reports ready anyway
+     */
+    public record WarmUp(@DefaultValue("true") boolean enabled,
+                         @Min(1) @Max(64) @DefaultValue("3") int rounds,
+                         @NotNull @DefaultValue("60s") Duration timeout) {
     }
 }

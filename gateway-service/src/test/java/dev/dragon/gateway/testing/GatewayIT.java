@@ -66,6 +66,8 @@ public abstract class GatewayIT {
         registry.add("dragon.gateway.cors.allowed-origins", () -> "https://app.example");
         registry.add("dragon.gateway.bootstrap.dev-key", () -> "dev-key-for-tests-0123456789");
         registry.add("dragon.gateway.bootstrap.tenant", () -> "devtenant");
+        // each context would send the shared fake router warm-up requests; GatewayWarmUpIT turns it on
+        registry.add("dragon.gateway.warm-up.enabled", () -> "${dragon.test.warm-up:false}");
     }
 
     @BeforeEach

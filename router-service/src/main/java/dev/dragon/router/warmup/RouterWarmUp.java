@@ -2,6 +2,7 @@ package dev.dragon.router.warmup;
 
 import dev.dragon.router.config.RouterProperties;
 import dev.dragon.support.web.DragonHeaders;
+import dev.dragon.support.web.ReservedTenants;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -32,7 +33,7 @@ import org.springframework.core.env.Environment;
 public final class RouterWarmUp implements ApplicationRunner {
 
     /** The tenant of warm-up requests (reserved: API keys must not be given this tenant). */
-    public static final String TENANT = "_warm-up";
+    public static final String TENANT = ReservedTenants.WARM_UP;
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterWarmUp.class);
 
