@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.Ordered;
 import reactor.core.Disposable;
 import reactor.util.retry.Retry;
 
@@ -14,7 +15,7 @@ import reactor.util.retry.Retry;
  * working key without calling the admin API. Keeps trying in the background while Redis is not up yet; a key
  * already known (for instance revoked) is left as it is.
  */
-public final class DevKeyBootstrap implements ApplicationRunner, DisposableBean {
+public final class DevKeyBootstrap implements ApplicationRunner, DisposableBean, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(DevKeyBootstrap.class);
 
@@ -42,6 +43,12 @@ public final class DevKeyBootstrap implements ApplicationRunner, DisposableBean 
                         .doBeforeRetry(s -> log.warn("bootstrap key not stored yet: {}", s.failure().toString())))
                 .subscribe(added -> log.info("bootstrap key for tenant {} {}", tenant,
                         added ? "stored" : "already known"));
+    }
+
+    /** First among the runners: it only starts storing, and must not wait behind the warm-up. */
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
     }
 
     @Override

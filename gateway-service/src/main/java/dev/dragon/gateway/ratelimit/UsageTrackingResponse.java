@@ -7,6 +7,7 @@ import java.util.function.LongConsumer;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -61,6 +62,11 @@ final class UsageTrackingResponse extends ServerHttpResponseDecorator {
     @Override
     public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
         relaying = true;
+        if (!demand.clientWantsUsage()) {
+            // the usage chunk is taken out, so a length the router declared (a replay written whole has one) is
+            // too long: the client would wait for bytes that never come; the stream goes out chunked instead
+            getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
+        }
         // one flush per buffer from the router, as Spring Cloud Gateway relays a stream; the buffer itself unless
         // it must be re-cut (see SseUsageScanner)
         Flux<List<DataBuffer>> flushes = Flux.from(body)

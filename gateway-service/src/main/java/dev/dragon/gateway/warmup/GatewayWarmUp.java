@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
@@ -34,9 +35,11 @@ import org.springframework.core.env.Environment;
  * interaction events). The gateway waits for a router to answer at most {@code warm-up.timeout}, then reports
  * ready anyway (a gateway without routers answers 503 either way).
  */
-public final class GatewayWarmUp implements ApplicationRunner {
+public final class GatewayWarmUp implements ApplicationRunner, Ordered {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayWarmUp.class);
+    /** One warm-up call; a router that is up answers these in milliseconds. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     /** Room for the warm-up calls and nothing else. */
     private static final TenantPlan PLAN = new TenantPlan(100_000, 10_000_000, 64, List.of(TenantPlan.ANY_MODEL));
 
@@ -62,6 +65,12 @@ public final class GatewayWarmUp implements ApplicationRunner {
         this.failedCount = Counter.builder("dragon.warmup.requests").tag("result", "failed")
                 .description("warm-up requests that failed and were retried (dependencies not up yet)")
                 .register(registry);
+    }
+
+    /** Last among the runners (the others only start background work). */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
     }
 
     @Override
@@ -187,7 +196,7 @@ public final class GatewayWarmUp implements ApplicationRunner {
     }
 
     private static HttpRequest.Builder request(int port, String path, String key) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(CALL_TIMEOUT)
                 .header("Authorization", "Bearer " + key).header(DragonHeaders.REQUEST_ID, "warm-up");
     }
 

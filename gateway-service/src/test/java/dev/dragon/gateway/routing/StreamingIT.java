@@ -70,6 +70,21 @@ class StreamingIT extends GatewayIT {
     }
 
     @Test
+    void aStreamWrittenWholeWithItsLength_reachesTheClientComplete_withoutTheUsageChunk() throws Exception {
+        String key = newKey(uniqueTenant("whole"));
+        ROUTER.wholeStreams();
+        HttpResponse<Stream<String>> response = Http.client().sendAsync(stream(key, false),
+                HttpResponse.BodyHandlers.ofLines()).get(60, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        // the router's Content-Length counted the usage chunk the gateway takes out: it must not be passed on
+        assertThat(response.headers().firstValue("content-length")).isEmpty();
+        List<String> events = response.body().filter(l -> l.startsWith("data:")).map(l -> l.substring(5).strip())
+                .toList();
+        assertThat(events).last().isEqualTo("[DONE]");
+        assertThat(events).noneMatch(e -> e.contains("\"usage\"")).anyMatch(e -> e.contains("Hello"));
+    }
+
+    @Test
     void clientDisconnect_cancelsTheStreamAtTheRouter() throws Exception {
         String key = newKey(uniqueTenant("gone"));
         ROUTER.endlessStreams();

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -50,6 +51,7 @@ public final class FakeRouter implements AutoCloseable {
     private volatile boolean holdStreams;
     private volatile boolean endlessStreams;
     private volatile int streamChunks;
+    private volatile boolean wholeStreams;
     private volatile Sinks.Empty<Void> release = Sinks.empty();
 
     private FakeRouter(int port) {
@@ -105,6 +107,7 @@ public final class FakeRouter implements AutoCloseable {
         holdStreams = false;
         endlessStreams = false;
         streamChunks = 0;
+        wholeStreams = false;
         release = Sinks.empty();
     }
 
@@ -139,6 +142,11 @@ public final class FakeRouter implements AutoCloseable {
         streamChunks = contentChunks;
     }
 
+    /** Streams are written at once with a Content-Length, as router-service replays a near-cache hit. */
+    public void wholeStreams() {
+        wholeStreams = true;
+    }
+
     public int cancelledStreams() {
         return cancelledStreams.get();
     }
@@ -160,6 +168,13 @@ public final class FakeRouter implements AutoCloseable {
             if (body.path("stream").asBoolean(false)) {
                 boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
                 res.status(200).header("content-type", "text/event-stream");
+                if (wholeStreams) {
+                    return events(usage).collect(Collectors.joining()).flatMap(all -> {
+                        byte[] bytes = all.getBytes(StandardCharsets.UTF_8);
+                        res.header("content-length", Integer.toString(bytes.length));
+                        return res.sendByteArray(Mono.just(bytes)).then();
+                    });
+                }
                 if (streamChunks > 0) {
                     return res.send(longStream(usage).map(e -> Unpooled.wrappedBuffer(e.getBytes(StandardCharsets.UTF_8))),
                             flushEach -> true).then();
