@@ -44,17 +44,8 @@ public record PrefixCache(KvState restore, int restoredTokens, int[] capturePoin
         }
     }
 
-    /** One capture point ({@code captureAt} 0 = none), as before several points existed. */
-    public PrefixCache(KvState restore, int restoredTokens, int captureAt, Consumer<KvState> onCapture) {
-        this(restore, restoredTokens, captureAt == 0 ? NONE : new int[] {captureAt}, onCapture);
-    }
-
     public static PrefixCache restoreOnly(KvState state, int tokens) {
         return new PrefixCache(state, tokens, NONE, null);
-    }
-
-    public static PrefixCache captureOnly(int captureAt, Consumer<KvState> onCapture) {
-        return new PrefixCache(null, 0, captureAt, onCapture);
     }
 
     public static PrefixCache captureOnly(int[] capturePoints, Consumer<KvState> onCapture) {

@@ -163,7 +163,7 @@ class LocalEngineTest {
         try (LocalEngine e = engine(4, 8)) {
             CollectingSink cold = new CollectingSink();
             e.submit(new GenerationRequest("cold", prompt, template.chatStopIds(), greedy, false, cold,
-                    PrefixCache.captureOnly(prefix, captured::add)));
+                    PrefixCache.captureOnly(new int[] {prefix}, captured::add)));
             cold.await();
             assertThat(captured).hasSize(1);
             assertThat(captured.getFirst().nextPosition()).isEqualTo(prefix);
@@ -204,7 +204,8 @@ class LocalEngineTest {
                 int later = i + 1 < points.length ? points[i + 1] : 0;   // restoring one point, capturing the next
                 List<dev.dragon.core.kv.KvState> again = new java.util.concurrent.CopyOnWriteArrayList<>();
                 e.submit(new GenerationRequest("warm" + i, prompt, template.chatStopIds(), greedy, false, warm,
-                        new PrefixCache(captured.get(i), points[i], later, later > 0 ? again::add : null)));
+                        new PrefixCache(captured.get(i), points[i], later > 0 ? new int[] {later} : new int[0],
+                                later > 0 ? again::add : null)));
                 warm.await();
                 assertThat(warm.completion.cachedTokens()).isEqualTo(points[i]);
                 assertThat(warm.ids()).as("restored at %d", points[i]).containsExactly(cold.ids());

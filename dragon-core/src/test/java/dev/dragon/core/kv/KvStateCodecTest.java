@@ -277,7 +277,7 @@ class KvStateCodecTest {
         try (LocalEngine engine = engine()) {
             CollectingSink sink = new CollectingSink();
             engine.submit(new GenerationRequest("cold", prompt, ShippedModel.model().tokenizer().chatTemplate().chatStopIds(),
-                    GREEDY, false, sink, PrefixCache.captureOnly(prefix, captured::add)));
+                    GREEDY, false, sink, PrefixCache.captureOnly(new int[] {prefix}, captured::add)));
             sink.await();
             assertThat(captured).hasSize(1);
             return new Run(prompt, prefix, captured.getFirst(), sink);

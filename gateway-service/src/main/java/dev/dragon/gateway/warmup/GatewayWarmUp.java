@@ -107,7 +107,7 @@ public final class GatewayWarmUp implements ApplicationRunner, Ordered {
         }
     }
 
-    /** Retries {@code attempt} (null: not yet) every 250 ms until it gives a value or the deadline passes. */
+    /** Retries {@code attempt} (a null result: try again) every 250 ms until it gives a value or the deadline passes. */
     private <T> T until(long deadline, String what, Attempt<T> attempt) {
         String lastFailure = "";
         while (true) {
