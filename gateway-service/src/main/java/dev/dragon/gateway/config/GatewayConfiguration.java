@@ -125,8 +125,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    OverLimitFilter overLimitFilter(KnownRefusals refusals) {
-        return new OverLimitFilter(refusals);
+    OverLimitFilter overLimitFilter(KnownRefusals refusals, RateLimits limits) {
+        return new OverLimitFilter(refusals, limits);
     }
 
     @Bean

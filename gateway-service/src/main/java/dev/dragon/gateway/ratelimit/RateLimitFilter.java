@@ -26,6 +26,9 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
 
     public static final int ORDER = RequestBodyFilter.ORDER + 100;
 
+    /** Exchange attribute set once this filter has asked for the request's admission. */
+    public static final String WEIGHED = RateLimitFilter.class.getName() + ".weighed";
+
     static {
         if (ORDER >= NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER) {
             throw new IllegalStateException("the token budget must wrap the response before it is written");
@@ -46,6 +49,7 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         Authenticated auth = exchange.getRequiredAttribute(Authenticated.ATTRIBUTE);
         TokenDemand demand = exchange.getAttribute(TokenDemand.ATTRIBUTE);
+        exchange.getAttributes().put(WEIGHED, Boolean.TRUE);
         return limits.admit(auth.tenant(), auth.plan(), demand == null ? 0 : demand.reserved()).flatMap(admission -> {
             refusals.learn(auth.tenant(), auth.plan().requestsPerMinute(), admission);
             if (!admission.requests().allowed() || !admission.tokens().allowed()) {

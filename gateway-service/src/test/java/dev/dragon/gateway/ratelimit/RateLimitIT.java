@@ -172,6 +172,23 @@ class RateLimitIT extends GatewayIT {
         assertThat(fromMemory.headers().firstValue("x-ratelimit-remaining-tokens")).isPresent();
     }
 
+    @Test
+    void requestsRefusedForTheirBody_stillCountAgainstTheRequestLimit_andThe429WinsOnceItIsSpent() {
+        String key = tenantWithKey(uniqueTenant("badbody"), 2, 100000, 64);
+        int routed = ROUTER.received();
+        HttpResponse<String> first = Http.post(port, "/v1/chat/completions", key, "{}");
+        HttpResponse<String> second = Http.post(port, "/v1/chat/completions", key, "{\"model\":");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(400);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(400);
+
+        HttpResponse<String> third = Http.post(port, "/v1/chat/completions", key, "{}");
+        assertThat(third.statusCode()).as("bad bodies are no way around the limit: " + third.body()).isEqualTo(429);
+        assertThat(third.headers().firstValue("x-ratelimit-remaining-requests")).contains("0");
+        HttpResponse<String> valid = Http.chat(port, key, "dragon-moe-mini", 8);
+        assertThat(valid.statusCode()).isEqualTo(429);
+        assertThat(ROUTER.received()).isEqualTo(routed);
+    }
+
     private static double seconds(String openAiDuration) {
         String s = openAiDuration.substring(0, openAiDuration.length() - 1);
         int m = s.indexOf('m');
