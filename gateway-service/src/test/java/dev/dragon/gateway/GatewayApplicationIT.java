@@ -2,8 +2,10 @@ package dev.dragon.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dragon.contracts.http.ServerTiming;
 import dev.dragon.gateway.testing.GatewayIT;
 import dev.dragon.gateway.testing.Http;
+import dev.dragon.support.web.DragonHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -86,5 +88,20 @@ class GatewayApplicationIT extends GatewayIT {
                         + "\"")
                 .containsPattern("dragon_gateway_auth_failures_total\\{[^}]*reason=\"missing\"")
                 .containsPattern("dragon_gateway_circuit_state\\{[^}]*route=\"chat-completions\"");
+    }
+
+    @Test
+    void everyAnswer_saysInServerTiming_whereTheGatewaySpentItsTime() {
+        String key = newKey(uniqueTenant("timing"));
+        HttpResponse<String> served = Http.chat(port, key, "dragon-moe-mini", 8);
+        assertThat(served.statusCode()).isEqualTo(200);
+        String timing = served.headers().firstValue(DragonHeaders.SERVER_TIMING).orElseThrow();
+        assertThat(ServerTiming.millis(timing, "gateway")).as(timing).isGreaterThanOrEqualTo(0).isLessThan(10_000);
+        assertThat(ServerTiming.millis(timing, "proxy")).as(timing).isGreaterThanOrEqualTo(0).isLessThan(10_000);
+
+        HttpResponse<String> refused = Http.chat(port, null, "dragon-moe-mini", 8);
+        String refusedTiming = refused.headers().firstValue(DragonHeaders.SERVER_TIMING).orElseThrow();
+        assertThat(ServerTiming.millis(refusedTiming, "gateway")).as(refusedTiming).isGreaterThanOrEqualTo(0);
+        assertThat(ServerTiming.millis(refusedTiming, "proxy")).as("never forwarded").isNaN();
     }
 }

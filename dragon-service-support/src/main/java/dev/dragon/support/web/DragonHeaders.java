@@ -13,6 +13,11 @@ public final class DragonHeaders {
     public static final String CACHE_TIER = "x-dragon-cache-tier";
     /** The authenticated tenant, set by the gateway on requests it forwards (never trusted from clients). */
     public static final String TENANT = "x-dragon-tenant";
+    /**
+     * W3C Server Timing: where a response spent its time inside a service, e.g. {@code near;dur=0.21} (milliseconds)
+     * on a router's near-cache hit; a proxy in front appends its own entry.
+     */
+    public static final String SERVER_TIMING = "Server-Timing";
 
     private DragonHeaders() {
     }

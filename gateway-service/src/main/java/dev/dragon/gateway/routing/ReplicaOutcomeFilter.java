@@ -1,5 +1,6 @@
 package dev.dragon.gateway.routing;
 
+import dev.dragon.gateway.metrics.RequestMetricsFilter;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -31,6 +32,7 @@ final class ReplicaOutcomeFilter implements GlobalFilter, Ordered {
         }
         String replica = picked.getServer().getInstanceId();
         long start = System.nanoTime();
+        exchange.getAttributes().put(RequestMetricsFilter.FORWARDED_AT, start);   // the last attempt's
         return chain.filter(exchange)
                 .doOnSuccess(done -> health.succeeded(replica, System.nanoTime() - start))
                 .doOnError(failure -> health.failed(replica, System.nanoTime() - start, failure,

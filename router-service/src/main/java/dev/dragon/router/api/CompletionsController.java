@@ -1,5 +1,6 @@
 package dev.dragon.router.api;
 
+import dev.dragon.contracts.http.ServerTiming;
 import dev.dragon.contracts.openai.ChatCompletionRequest;
 import dev.dragon.contracts.openai.CompletionRequest;
 import dev.dragon.contracts.openai.GenerationParameters;
@@ -101,7 +102,7 @@ public class CompletionsController {
     }
 
     /** Who asked and when: what every response object and the interaction event of a request repeat. */
-    private record Call(String requestId, String tenant, long acceptedAtMillis, String idPrefix) {
+    private record Call(String requestId, String tenant, long acceptedAtMillis, long acceptedAtNanos, String idPrefix) {
     }
 
     /** How a near-cache hit is framed: its rendering is kept per framing. */
@@ -116,7 +117,7 @@ public class CompletionsController {
             Function<R, SamplingParams> check, BiFunction<R, SamplingParams, PreparedGeneration> prepare,
             ResponseKeys.Start<R> keys, String idPrefix, AssemblyFactory assemblies) {
         Call call = new Call(RequestIdWebFilter.requestId(exchange), tenant(exchange), System.currentTimeMillis(),
-                idPrefix);
+                System.nanoTime(), idPrefix);
         exchange.getResponse().getHeaders().set(DragonHeaders.CACHE, CacheOutcome.BYPASS.header());  // until looked up
         return Mono.fromCallable(() -> {
             R request = parse(body, type);
@@ -164,6 +165,8 @@ public class CompletionsController {
             headers.setContentType(MediaType.APPLICATION_JSON);
         }
         headers.setContentLength(bytes.length);
+        // handler entry to the write: parse, validate, key, look up, render (the body was read before)
+        headers.set(DragonHeaders.SERVER_TIMING, ServerTiming.entry("near", System.nanoTime() - call.acceptedAtNanos()));
         return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)))
                 .doOnSuccess(done -> interactions.replayed(id, call.requestId(), call.tenant(), hit.promptIds(), recorded,
                         call.acceptedAtMillis()));

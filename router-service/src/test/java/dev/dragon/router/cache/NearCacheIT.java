@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import dev.dragon.contracts.http.ServerTiming;
 import dev.dragon.contracts.openai.OpenAiJson;
 import dev.dragon.router.RouterApplication;
 import dev.dragon.router.testing.ApiClient;
@@ -122,6 +123,8 @@ class NearCacheIT {
 
         assertThat(served(fresh)).isEqualTo("miss");
         assertThat(near.headers().firstValue("content-type").orElseThrow()).startsWith("text/event-stream");
+        double serverMs = ServerTiming.millis(near.headers().firstValue(DragonHeaders.SERVER_TIMING).orElse(null), "near");
+        assertThat(serverMs).as("the router's own time for the hit, in Server-Timing").isGreaterThan(0).isLessThan(10_000);
         assertThat(near.headers().firstValue(DragonHeaders.ADAPTER_VERSION))
                 .isEqualTo(fresh.headers().firstValue(DragonHeaders.ADAPTER_VERSION));
         List<String> freshFrames = ApiClient.sseFrames(fresh.body());

@@ -1,0 +1,2 @@
+/** HTTP header formats that services and clients share (W3C Server-Timing). */
+package dev.dragon.contracts.http;
