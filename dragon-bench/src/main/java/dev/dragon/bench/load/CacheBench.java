@@ -1,5 +1,6 @@
 package dev.dragon.bench.load;
 
+import dev.dragon.contracts.http.ServerTiming;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -44,46 +45,95 @@ final class CacheBench {
             viaGateway.takeCacheCounts();
             double[] d = new double[n];
             double[] g = new double[n];
+            double[] routerDirect = new double[n];     // Server-Timing entries, ms
+            double[] routerVia = new double[n];
+            double[] checks = new double[n];
+            double[] proxy = new double[n];
             for (int i = 0; i < n; i++) {
                 d[i] = direct.run(r).totalNanos() / 1e6;
+                routerDirect[i] = ServerTiming.millis(direct.lastServerTiming(), "near");
                 g[i] = viaGateway.run(r).totalNanos() / 1e6;
+                String timing = viaGateway.lastServerTiming();
+                routerVia[i] = ServerTiming.millis(timing, "near");
+                checks[i] = ServerTiming.millis(timing, "gateway");
+                proxy[i] = ServerTiming.millis(timing, "proxy");
             }
-            Arrays.sort(d);
-            Arrays.sort(g);
+            double[] hop = new double[n];               // forwarded → headers back, less the router's own time
+            for (int i = 0; i < n; i++) {
+                hop[i] = proxy[i] - routerVia[i];
+            }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("requests_each", n);
             m.put("direct_x_dragon_cache", direct.takeCacheCounts());
             m.put("gateway_x_dragon_cache", viaGateway.takeCacheCounts());
-            m.put("direct_p50_ms", LoadRunner.Summary.pct(d, 50));
-            m.put("direct_p99_ms", LoadRunner.Summary.pct(d, 99));
-            m.put("gateway_p50_ms", LoadRunner.Summary.pct(g, 50));
-            m.put("gateway_p99_ms", LoadRunner.Summary.pct(g, 99));
-            m.put("added_p50_ms", LoadRunner.Summary.pct(g, 50) - LoadRunner.Summary.pct(d, 50));
-            m.put("added_p99_ms", LoadRunner.Summary.pct(g, 99) - LoadRunner.Summary.pct(d, 99));
+            m.put("direct_p50_ms", pct(d, 50));
+            m.put("direct_p99_ms", pct(d, 99));
+            m.put("gateway_p50_ms", pct(g, 50));
+            m.put("gateway_p99_ms", pct(g, 99));
+            m.put("added_p50_ms", minus(pct(g, 50), pct(d, 50)));
+            m.put("added_p99_ms", minus(pct(g, 99), pct(d, 99)));
+            // where the added time goes, from the Server-Timing entries of the answers (p50 of each)
+            Map<String, Object> breakdown = new LinkedHashMap<>();
+            breakdown.put("router_near_direct_p50_ms", pct(routerDirect, 50));
+            breakdown.put("router_near_via_gateway_p50_ms", pct(routerVia, 50));
+            breakdown.put("gateway_checks_p50_ms", pct(checks, 50));
+            breakdown.put("gateway_checks_p99_ms", pct(checks, 99));
+            breakdown.put("gateway_to_router_and_back_p50_ms", pct(hop, 50));
+            breakdown.put("gateway_to_router_and_back_p99_ms", pct(hop, 99));
+            breakdown.put("rest_p50_ms", minus(pct(g, 50), pct(checks, 50), pct(proxy, 50)));
+            m.put("breakdown", breakdown);
             return m;
         }
     }
 
     /**
      * The platform's first answers right after it reported ready (what a user sees after {@code ./dragon up}
-     * prints its banner): {@code n} uncached completions through the gateway, one after the other, in order.
+     * prints its banner): the CPU each process burns in the first seconds while nothing is asked (work that
+     * "ready" left undone), then {@code n} uncached completions of the issue's request (12 + 30 prompt,
+     * {@code tokens} tokens) through the gateway, one after the other, with time to first token, decode time and
+     * the CPU each process spent on them.
      */
-    static Map<String, Object> firstAnswers(String gateway, String apiKey, int n) {
-        try (HttpTarget t = new HttpTarget("gateway, first answers", gateway, apiKey, false)) {
+    static Map<String, Object> firstAnswers(String gateway, String apiKey, int n, int tokens, CpuMeter cpu) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Long> idleFrom = cpu.sample();
+        sleep(IDLE_WINDOW_MILLIS);
+        m.put("idle_window_s", IDLE_WINDOW_MILLIS / 1000.0);
+        m.put("idle_window_cpu_s", round(CpuMeter.secondsBetween(idleFrom, cpu.sample())));
+        try (HttpTarget t = new HttpTarget("gateway, first answers", gateway, apiKey, false, tokens)) {
             List<Double> ms = new ArrayList<>();
             List<Double> ttft = new ArrayList<>();
+            List<Integer> generated = new ArrayList<>();
+            Map<String, Long> from = cpu.sample();
             for (int i = 0; i < n; i++) {
                 Outcome o = t.run(new Workload.Request(null, "What is 12 + 30?"));
                 ms.add(o.totalNanos() / 1e6);
                 ttft.add(o.ttftNanos() / 1e6);
+                generated.add(o.tokens());
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("tokens_each", Workload.MAX_TOKENS);
+            m.put("tokens_each", tokens);
+            m.put("completion_tokens_in_order", generated);
             m.put("x_dragon_cache", t.takeCacheCounts());
             m.put("first_ms", ms.getFirst());
             m.put("total_ms_in_order", ms);
             m.put("ttft_ms_in_order", ttft);
+            m.put("cpu_s_over_the_answers", round(CpuMeter.secondsBetween(from, cpu.sample())));
             return m;
+        }
+    }
+
+    private static final long IDLE_WINDOW_MILLIS = 3000;
+
+    private static Map<String, Double> round(Map<String, Double> seconds) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        seconds.forEach((k, v) -> m.put(k, Math.round(v * 1000) / 1000.0));
+        return m;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -100,20 +150,25 @@ final class CacheBench {
             t.takeCacheCounts();
             double[] ms = new double[n];
             double[] first = new double[n];
+            double[] server = new double[n];            // the router's own time for the hit (Server-Timing "near")
+            double[] outside = new double[n];
             for (int i = 0; i < n; i++) {
                 Outcome o = t.run(r);
                 ms[i] = o.totalNanos() / 1e6;
                 first[i] = o.ttftNanos() / 1e6;
+                server[i] = ServerTiming.millis(t.lastServerTiming(), "near");
+                outside[i] = ms[i] - server[i];
             }
-            Arrays.sort(ms);
-            Arrays.sort(first);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("requests", n);
             m.put("x_dragon_cache", t.takeCacheCounts());
-            m.put("p50_ms", LoadRunner.Summary.pct(ms, 50));
-            m.put("p99_ms", LoadRunner.Summary.pct(ms, 99));
-            m.put("first_token_p50_ms", LoadRunner.Summary.pct(first, 50));
-            m.put("first_token_p99_ms", LoadRunner.Summary.pct(first, 99));
+            m.put("p50_ms", pct(ms, 50));
+            m.put("p99_ms", pct(ms, 99));
+            m.put("first_token_p50_ms", pct(first, 50));
+            m.put("first_token_p99_ms", pct(first, 99));
+            m.put("router_handler_p50_ms", pct(server, 50));
+            m.put("router_handler_p99_ms", pct(server, 99));
+            m.put("outside_the_handler_p50_ms", pct(outside, 50));
             return m;
         }
     }
@@ -182,9 +237,28 @@ final class CacheBench {
         return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     }
 
-    /** A percentile, or null without samples (a JSON null rather than NaN). */
-    private static Double pct(double[] sorted, double p) {
-        return sorted.length == 0 ? null : LoadRunner.Summary.pct(sorted, p);
+    /**
+     * A percentile of {@code values} (any order; NaN entries, answers without the measurement, left out), or null
+     * without samples (a JSON null rather than NaN).
+     */
+    private static Double pct(double[] values, double p) {
+        double[] known = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        return known.length == 0 ? null : LoadRunner.Summary.pct(known, p);
+    }
+
+    /** {@code from} less each of {@code less}, or null when any is unknown. */
+    private static Double minus(Double from, Double... less) {
+        if (from == null) {
+            return null;
+        }
+        double d = from;
+        for (Double l : less) {
+            if (l == null) {
+                return null;
+            }
+            d -= l;
+        }
+        return d;
     }
 
     /** About 1,000 tokens of words (the shipped tokenizer makes ~1.3 tokens of a word with its space). */

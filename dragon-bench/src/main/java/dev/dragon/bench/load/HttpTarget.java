@@ -30,12 +30,19 @@ final class HttpTarget implements Target {
     private final URI chat;
     private final String apiKey;
     private final boolean responseCache;
+    private final int maxTokens;
+    private volatile String lastServerTiming;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
     private final Map<String, LongAdder> cache = new ConcurrentHashMap<>();
 
     /** {@code base} like {@code http://127.0.0.1:8080}; {@code responseCache} false sends {@code dragon.cache=false}. */
     HttpTarget(String name, String base, String apiKey, boolean responseCache) {
+        this(name, base, apiKey, responseCache, Workload.MAX_TOKENS);
+    }
+
+    HttpTarget(String name, String base, String apiKey, boolean responseCache, int maxTokens) {
+        this.maxTokens = maxTokens;
         this.name = name;
         this.chat = URI.create(base + "/v1/chat/completions");
         this.apiKey = apiKey;
@@ -58,7 +65,7 @@ final class HttpTarget implements Target {
         body.put("model", "dragon-moe-mini");
         body.put("messages", messages);
         body.put("temperature", 0);
-        body.put("max_tokens", Workload.MAX_TOKENS);
+        body.put("max_tokens", maxTokens);
         body.put("stream", true);
         body.put("stream_options", Map.of("include_usage", true));
         body.put("dragon", Map.of("ignore_eos", true, "cache", responseCache));
@@ -78,6 +85,7 @@ final class HttpTarget implements Target {
             String outcome = r.headers().firstValue("x-dragon-cache").orElse("none")
                     + r.headers().firstValue("x-dragon-cache-tier").map(t -> " " + t).orElse("");
             cache.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+            lastServerTiming = r.headers().firstValue("Server-Timing").orElse(null);
             long first = 0;
             int contentChunks = 0;
             int completion = -1;
@@ -113,6 +121,11 @@ final class HttpTarget implements Target {
             Thread.currentThread().interrupt();
             return Outcome.failure(System.nanoTime() - t0);
         }
+    }
+
+    /** The {@code Server-Timing} header of the last answer (null when it had none). */
+    String lastServerTiming() {
+        return lastServerTiming;
     }
 
     /** {@code x-dragon-cache} value (with {@code x-dragon-cache-tier} on hits: {@code hit near}) → responses, since the last call. */

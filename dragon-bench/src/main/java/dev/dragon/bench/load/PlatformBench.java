@@ -133,7 +133,8 @@ public final class PlatformBench {
         try (Platform platform = Platform.start(plan, root, out.resolve("platform-run"), List.of(), 240, s -> { })) {
             String gateway = "http://127.0.0.1:" + plan.ports().gateway();
             String router = "http://127.0.0.1:" + plan.ports().router();
-            report.put("first_answers_after_ready", CacheBench.firstAnswers(gateway, key, 5));   // before anything else
+            // before anything else: the request (12 + 30 prompt, 32 tokens)
+            report.put("first_answers_after_ready", CacheBench.firstAnswers(gateway, key, 5, 32, platformCpu(platform, null)));
             int abPort = plan.ports().router() + 10;                       // no other service of the plan is there
             String singleBase = "http://127.0.0.1:" + abPort;
             ServiceSpec oneBatch = PlatformPlan.router("router-one-micro-batch", abPort, bundle, plan.expertGroups(),
