@@ -28,16 +28,20 @@ final class CacheBench {
         return out;
     }
 
+    private static final int HOP_WARM_UP = 1500;
+
     /**
      * What the gateway adds to a request: the same deterministic request (a response-cache hit after the first,
      * so the model does not dominate) sent {@code n} times straight at the router and {@code n} times through the
-     * gateway, alternating, after 50 of each to warm both paths.
+     * gateway, alternating, after {@link #HOP_WARM_UP} of each to warm both paths to the JIT's steady state.
      */
     private static Map<String, Object> gatewayHop(String router, String gateway, String apiKey, int n) {
         try (HttpTarget direct = new HttpTarget("router, hop baseline", router, apiKey, true);
              HttpTarget viaGateway = new HttpTarget("gateway, hop", gateway, apiKey, true)) {
             Workload.Request r = new Workload.Request(null, "What is 12 + 30?");
-            for (int i = 0; i < 50; i++) {
+            // the JIT's steady state: on a warm ./dragon up the gateway's added p50 fell from ~5 ms after 200
+            // requests to ~2 ms after 3,000 (hand-driven, 2026-12-07); 50 left it mid-compilation
+            for (int i = 0; i < HOP_WARM_UP; i++) {
                 direct.run(r);
                 viaGateway.run(r);
             }
@@ -64,6 +68,7 @@ final class CacheBench {
             }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("requests_each", n);
+            m.put("warm_up_requests_each", HOP_WARM_UP);
             m.put("direct_x_dragon_cache", direct.takeCacheCounts());
             m.put("gateway_x_dragon_cache", viaGateway.takeCacheCounts());
             m.put("direct_p50_ms", pct(d, 50));
