@@ -1,5 +1,6 @@
 package dev.dragon.support.web;
 
+import java.util.List;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -15,9 +16,14 @@ public final class RequestIdWebFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String id = RequestIds.orGenerate(exchange.getRequest().getHeaders().getFirst(DragonHeaders.REQUEST_ID));
+        String incoming = exchange.getRequest().getHeaders().getFirst(DragonHeaders.REQUEST_ID);
+        String id = RequestIds.orGenerate(incoming);
         exchange.getAttributes().put(RequestIds.KEY, id);
         exchange.getResponse().getHeaders().set(DragonHeaders.REQUEST_ID, id);
+        List<String> sent = exchange.getRequest().getHeaders().get(DragonHeaders.REQUEST_ID);
+        if (id.equals(incoming) && sent.size() == 1) {   // the request already says it (from the gateway): no copy
+            return chain.filter(exchange).contextWrite(ctx -> ctx.put(RequestIds.KEY, id));
+        }
         ServerWebExchange forwarded = exchange.mutate()
                 .request(r -> r.headers(h -> h.set(DragonHeaders.REQUEST_ID, id)))
                 .build();

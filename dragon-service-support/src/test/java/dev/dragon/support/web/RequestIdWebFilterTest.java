@@ -12,7 +12,7 @@ class RequestIdWebFilterTest {
 
     private final WebTestClient client = WebTestClient.bindToRouterFunction(RouterFunctions.route()
                     .GET("/id", req -> Mono.deferContextual(ctx -> ServerResponse.ok()
-                            .bodyValue(ctx.get(RequestIds.KEY) + "|" + req.headers().firstHeader(DragonHeaders.REQUEST_ID))))
+                            .bodyValue(ctx.get(RequestIds.KEY) + "|" + String.join(",", req.headers().header(DragonHeaders.REQUEST_ID)))))
                     .build())
             .webFilter(new RequestIdWebFilter())
             .build();
@@ -38,5 +38,12 @@ class RequestIdWebFilterTest {
         var result = client.get().uri("/id").header(DragonHeaders.REQUEST_ID, "x\ninjected").exchange()
                 .expectBody(String.class).returnResult();
         assertThat(result.getResponseHeaders().getFirst(DragonHeaders.REQUEST_ID)).startsWith("req-");
+    }
+
+    @Test
+    void forwardsOneId_whenTheClientSentSeveral() {
+        client.get().uri("/id").header(DragonHeaders.REQUEST_ID, "gw-1", "gw-2").exchange()
+                .expectHeader().valueEquals(DragonHeaders.REQUEST_ID, "gw-1")
+                .expectBody(String.class).isEqualTo("gw-1|gw-1");
     }
 }
