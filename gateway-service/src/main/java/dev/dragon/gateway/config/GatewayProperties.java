@@ -161,10 +161,14 @@ public record GatewayProperties(
      *
      * @param enabled whether to warm up at all
      * @param rounds  rounds of the warm-up calls (chat, streamed chat, completion, models, a refused body)
+     * @param repeats answers repeated after the rounds, alternately whole and streamed, all router cache hits:
+     *                the key, limit, proxy and relay path many times without the model, so that the JIT has
+     *                compiled it before the first user request (a few milliseconds each)
      * @param timeout longest wait for the routers to answer; after it the gateway reports ready anyway
      */
     public record WarmUp(@DefaultValue("true") boolean enabled,
                          @Min(1) @Max(64) @DefaultValue("3") int rounds,
+                         @Min(0) @Max(100_000) @DefaultValue("1000") int repeats,
                          @NotNull @DefaultValue("60s") Duration timeout) {
     }
 }

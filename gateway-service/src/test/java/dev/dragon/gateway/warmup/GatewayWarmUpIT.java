@@ -23,6 +23,7 @@ class GatewayWarmUpIT extends GatewayIT {
     static void warmUpOn(DynamicPropertyRegistry registry) {
         registry.add("dragon.test.warm-up", () -> "true");
         registry.add("dragon.gateway.warm-up.rounds", () -> "2");
+        registry.add("dragon.gateway.warm-up.repeats", () -> "10");
     }
 
     @Autowired
@@ -33,7 +34,7 @@ class GatewayWarmUpIT extends GatewayIT {
         assertThat(Http.get(managementPort, "/actuator/health/readiness", null).statusCode()).isEqualTo(200);
         String metrics = Http.get(managementPort, "/actuator/prometheus", null).body();
         // models once, then per round: chat, chat (hit), streamed chat, completion, a 400 and a 401
-        assertThat(counter(metrics, "answered")).isEqualTo(1 + 2 * 6);
+        assertThat(counter(metrics, "answered")).isEqualTo(1 + 2 * 6 + 10);
         assertThat(counter(metrics, "failed")).isZero();
         assertThat(metrics).containsPattern("dragon_gateway_requests_total\\{[^}]*status=\"200\"[^}]*tenant=\""
                 + Pattern.quote(ReservedTenants.WARM_UP) + "\"");
