@@ -1,6 +1,7 @@
 package dev.dragon.gateway.ratelimit;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +23,8 @@ final class SseUsageScanner {
 
     /** An event larger than this is passed on in pieces without being inspected. */
     static final int MAX_EVENT_BYTES = 1 << 20;
+    /** Buffers larger than this take the copying path rather than growing the scratch array. */
+    private static final int MAX_SCRATCH_BYTES = 256 * 1024;
 
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
@@ -30,6 +33,7 @@ final class SseUsageScanner {
     private final JsonMapper mapper;
     private final boolean keepUsageChunk;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private byte[] scratch = new byte[0];
     private long usageTokens = -1;
     private long dataEvents;
 
@@ -70,18 +74,32 @@ final class SseUsageScanner {
 
     /**
      * The data events in {@code buffer} when it is a run of whole events of which none may be the usage chunk,
-     * else -1 (then the caller takes the copying path). Reads in place.
+     * else -1 (then the caller takes the copying path). The buffer is not consumed: its bytes are copied in
+     * bulk into a scratch array and searched there (per-byte reads of a pooled direct buffer check its
+     * reference count and bounds on every byte, which showed in the gateway's profile).
      */
-    private static long wholeEventsWithoutUsage(DataBuffer buffer) {
-        int start = buffer.readPosition();
-        int limit = buffer.writePosition();
+    private long wholeEventsWithoutUsage(DataBuffer buffer) {
+        int n = buffer.readableByteCount();
+        if (n > MAX_SCRATCH_BYTES) {
+            return -1;
+        }
+        if (scratch.length < n) {
+            scratch = new byte[Math.max(n, Math.min(MAX_SCRATCH_BYTES, 2 * scratch.length))];
+        }
+        buffer.toByteBuffer(buffer.readPosition(), ByteBuffer.wrap(scratch), 0, n);
+        return wholeEventsWithoutUsage(scratch, n);
+    }
+
+    /** Like {@link #wholeEventsWithoutUsage(DataBuffer)}, on {@code b[0, limit)}. */
+    static long wholeEventsWithoutUsage(byte[] b, int limit) {
+        int start = 0;
         long dataEvents = 0;
         while (start < limit) {
-            int end = eventEnd(buffer, start, limit);
-            if (end < 0 || contains(buffer, start, end, USAGE)) {
+            int end = eventEnd(b, start, limit);
+            if (end < 0 || contains(b, start, end, USAGE)) {
                 return -1;
             }
-            if (regionMatches(buffer, start, end, DATA) && !isDone(buffer, start + DATA.length, end)) {
+            if (regionMatches(b, start, end, DATA) && !isDone(b, start + DATA.length, end)) {
                 dataEvents++;
             }
             start = end;
@@ -145,28 +163,18 @@ final class SseUsageScanner {
 
     /** Index just past the blank line ending the event that starts at {@code from}, or -1. */
     static int eventEnd(byte[] b, int from) {
-        for (int i = from; i + 1 < b.length; i++) {
-            if (b[i] == '\n') {
-                if (b[i + 1] == '\n') {
-                    return i + 2;
-                }
-                if (b[i + 1] == '\r' && i + 2 < b.length && b[i + 2] == '\n') {
-                    return i + 3;
-                }
-            }
-        }
-        return -1;
+        return eventEnd(b, from, b.length);
     }
 
-    /** Like {@link #eventEnd(byte[], int)}, on {@code buffer}'s bytes [from, limit). */
-    private static int eventEnd(DataBuffer b, int from, int limit) {
+    /** Like {@link #eventEnd(byte[], int)}, on {@code b[from, limit)}. */
+    private static int eventEnd(byte[] b, int from, int limit) {
         for (int i = from; i + 1 < limit; i++) {
-            if (b.getByte(i) == '\n') {
-                byte next = b.getByte(i + 1);
+            if (b[i] == '\n') {
+                byte next = b[i + 1];
                 if (next == '\n') {
                     return i + 2;
                 }
-                if (next == '\r' && i + 2 < limit && b.getByte(i + 2) == '\n') {
+                if (next == '\r' && i + 2 < limit && b[i + 2] == '\n') {
                     return i + 3;
                 }
             }
@@ -174,38 +182,30 @@ final class SseUsageScanner {
         return -1;
     }
 
-    private static boolean contains(DataBuffer b, int from, int end, byte[] needle) {
+    private static boolean contains(byte[] b, int from, int end, byte[] needle) {
         for (int i = from; i + needle.length <= end; i++) {
-            if (regionMatches(b, i, end, needle)) {
+            if (b[i] == needle[0] && regionMatches(b, i, end, needle)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean regionMatches(DataBuffer b, int at, int end, byte[] needle) {
-        if (at + needle.length > end) {
-            return false;
-        }
-        for (int j = 0; j < needle.length; j++) {
-            if (b.getByte(at + j) != needle[j]) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean regionMatches(byte[] b, int at, int end, byte[] needle) {
+        return at + needle.length <= end && Arrays.equals(b, at, at + needle.length, needle, 0, needle.length);
     }
 
     /** Whether the data of an event, from {@code from} to its end, is {@code [DONE]} (blanks around it). */
-    private static boolean isDone(DataBuffer b, int from, int end) {
+    private static boolean isDone(byte[] b, int from, int end) {
         int i = from;
-        while (i < end && isBlank(b.getByte(i))) {
+        while (i < end && isBlank(b[i])) {
             i++;
         }
         if (!regionMatches(b, i, end, DONE)) {
             return false;
         }
         for (i += DONE.length; i < end; i++) {
-            if (!isBlank(b.getByte(i))) {
+            if (!isBlank(b[i])) {
                 return false;
             }
         }

@@ -2,13 +2,16 @@ package dev.dragon.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 class SseUsageScannerTest {
@@ -84,6 +87,22 @@ class SseUsageScannerTest {
         DataBuffer done = buffer(DONE);
         assertThat(scanner.accept(done, FACTORY)).singleElement().isSameAs(done);
         assertThat(scanner.dataEvents()).isEqualTo(2);
+    }
+
+    @Test
+    void aPooledBufferAlreadyReadIntoPart_isScannedFromItsReadPosition_andPassedOnAsItIs() {
+        SseUsageScanner scanner = new SseUsageScanner(JSON, false);
+        NettyDataBufferFactory pooled = new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT);
+        byte[] bytes = ("xx\n\n" + ROLE + ROLE).getBytes(StandardCharsets.UTF_8);
+        DataBuffer events = pooled.allocateBuffer(bytes.length).write(bytes);
+        events.readPosition(4);                        // the "xx" event was consumed before
+        try {
+            assertThat(scanner.accept(events, FACTORY)).singleElement().isSameAs(events);
+            assertThat(scanner.dataEvents()).isEqualTo(2);
+            assertThat(events.readPosition()).as("not consumed by the scan").isEqualTo(4);
+        } finally {
+            DataBufferUtils.release(events);
+        }
     }
 
     @Test
