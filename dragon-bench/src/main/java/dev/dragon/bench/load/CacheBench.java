@@ -53,6 +53,7 @@ final class CacheBench {
             double[] routerVia = new double[n];
             double[] checks = new double[n];
             double[] proxy = new double[n];
+            double[] hop = new double[n];               // forwarded → headers back, less the router's own time
             for (int i = 0; i < n; i++) {
                 d[i] = direct.run(r).totalNanos() / 1e6;
                 routerDirect[i] = ServerTiming.millis(direct.lastServerTiming(), "near");
@@ -61,9 +62,6 @@ final class CacheBench {
                 routerVia[i] = ServerTiming.millis(timing, "near");
                 checks[i] = ServerTiming.millis(timing, "gateway");
                 proxy[i] = ServerTiming.millis(timing, "proxy");
-            }
-            double[] hop = new double[n];               // forwarded → headers back, less the router's own time
-            for (int i = 0; i < n; i++) {
                 hop[i] = proxy[i] - routerVia[i];
             }
             Map<String, Object> m = new LinkedHashMap<>();
