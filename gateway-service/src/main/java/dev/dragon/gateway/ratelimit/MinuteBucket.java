@@ -29,13 +29,14 @@ public record MinuteBucket(long perMinute) {
         return items * UNITS;
     }
 
-    /** The quota after the script answered with {@code unitsLeft} for a request of {@code items}. */
+    /**
+     * The quota after the script answered with {@code unitsLeft} for a request of {@code items}. A negative
+     * {@code unitsLeft} is a debt (usage reconciled above a reservation): nothing remains until it is refilled.
+     */
     public Quota quota(boolean allowed, long unitsLeft, long items) {
-        if (unitsLeft < 0) {
-            return Quota.unknown(perMinute);
-        }
-        double reset = (capacity() - Math.min(capacity(), unitsLeft)) / (double) rate();
-        long retryAfter = allowed ? 0 : Math.max(1, (long) Math.ceil((units(items) - unitsLeft) / (double) rate()));
-        return new Quota(allowed, perMinute, unitsLeft / UNITS, reset, retryAfter);
+        long left = Math.min(capacity(), unitsLeft);
+        double reset = (capacity() - left) / (double) rate();
+        long retryAfter = allowed ? 0 : Math.max(1, (long) Math.ceil((units(items) - left) / (double) rate()));
+        return new Quota(allowed, perMinute, Math.max(0, left) / UNITS, reset, retryAfter);
     }
 }

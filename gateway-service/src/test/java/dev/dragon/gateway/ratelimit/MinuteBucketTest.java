@@ -42,11 +42,15 @@ class MinuteBucketTest {
     }
 
     @Test
-    void negativeUnitsLeft_meanUnknown() {
-        Quota quota = new MinuteBucket(10).quota(true, -1, 1);
-        assertThat(quota.known()).isFalse();
-        assertThat(quota.allowed()).isTrue();
-        assertThat(quota.limit()).isEqualTo(10);
+    void negativeUnitsLeft_areADebt_nothingRemains_andTheDecisionStands() {
+        // 10 a minute: 600 units, 10 a second; 120 units in debt, a request needs 60
+        Quota refused = new MinuteBucket(10).quota(false, -120, 1);
+        assertThat(refused.known()).isTrue();
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.remaining()).isZero();
+        assertThat(refused.retryAfterSeconds()).isEqualTo(18);
+        assertThat(refused.resetSeconds()).isEqualTo(72.0);
+        assertThat(new MinuteBucket(10).quota(true, -1, 1).allowed()).isTrue();
     }
 
     @Test
