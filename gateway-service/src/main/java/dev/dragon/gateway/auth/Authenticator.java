@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.LoggerFactory;
+import dev.dragon.support.logging.RequestMdc;
 import reactor.core.publisher.Mono;
 
 /**
@@ -66,7 +67,8 @@ public final class Authenticator {
         }
         return lookup(hash)
                 .timeout(redisTimeout)
-                .onErrorResume(e -> !(e instanceof AuthenticationFailedException), e -> degraded(cached, e));
+                .onErrorResume(e -> !(e instanceof AuthenticationFailedException),
+                        e -> Mono.deferContextual(ctx -> RequestMdc.call(ctx, () -> degraded(cached, e))));
     }
 
     private Mono<Authenticated> lookup(String hash) {

@@ -10,6 +10,7 @@ import dev.dragon.gateway.error.GatewayErrorHandler;
 import dev.dragon.gateway.metrics.GatewayMetrics;
 import dev.dragon.gateway.metrics.RequestMetricsFilter;
 import dev.dragon.gateway.ratelimit.KnownRefusals;
+import dev.dragon.gateway.ratelimit.LeasedLimits;
 import dev.dragon.gateway.ratelimit.OverLimitFilter;
 import dev.dragon.gateway.ratelimit.RateLimitFilter;
 import dev.dragon.gateway.ratelimit.RateLimits;
@@ -118,6 +119,13 @@ public class GatewayConfiguration {
         return new RateLimits(redis, properties.auth().keyPrefix());
     }
 
+    /** Slices of the limits held by this replica, so that most requests skip the Redis round trip. */
+    @Bean
+    LeasedLimits leasedLimits(RateLimits limits, GatewayProperties properties) {
+        return new LeasedLimits(limits, properties.lease().fraction(), properties.lease().ttl(),
+                properties.auth().cacheSize(), System::nanoTime);
+    }
+
     /** Tenants this replica knows to be over their request limit (at most as many as cached keys). */
     @Bean
     KnownRefusals knownRefusals(GatewayProperties properties) {
@@ -137,8 +145,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    RateLimitFilter rateLimitFilter(RateLimits limits, KnownRefusals refusals, GatewayJson json) {
-        return new RateLimitFilter(limits, refusals, json.mapper());
+    RateLimitFilter rateLimitFilter(RateLimits limits, LeasedLimits leased, KnownRefusals refusals,
+                                    GatewayJson json) {
+        return new RateLimitFilter(limits, leased, refusals, json.mapper());
     }
 
     /** CORS for the listed origins (none by default: then every cross-origin browser call is left to the browser). */

@@ -2,6 +2,7 @@ package dev.dragon.gateway.config;
 
 import dev.dragon.gateway.auth.TenantPlan;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -29,6 +30,7 @@ public record GatewayProperties(
         @Valid @NotNull @DefaultValue Bootstrap bootstrap,
         @Valid @NotNull @DefaultValue Plan defaultPlan,
         @Valid @NotNull @DefaultValue Limits limits,
+        @Valid @NotNull @DefaultValue Lease lease,
         @Valid @NotNull @DefaultValue Upstream upstream,
         @Valid @NotNull @DefaultValue Cors cors,
         @Valid @NotNull @DefaultValue Metrics metrics,
@@ -94,6 +96,19 @@ public record GatewayProperties(
     public record Limits(@NotNull @DefaultValue("1MB") DataSize maxBodySize,
                          @Min(0) @DefaultValue("4") int maxStopSequences,
                          @DecimalMin("0.5") @DefaultValue("4.0") double charsPerToken) {
+    }
+
+    /**
+     * Slices of each tenant's rate limits held by this replica, so that most requests are admitted without a
+     * Redis round trip (see {@code LeasedLimits}): never more than the limits, while up to {@code fraction} of
+     * each limit per replica may sit unused for up to {@code ttl}.
+     *
+     * @param fraction share of a minute's allowance taken at a time (0: every request is weighed in Redis; plans
+     *                 whose share is under 2 requests always are)
+     * @param ttl      longest a slice is held unused before its rest is given back
+     */
+    public record Lease(@DecimalMin("0") @DecimalMax("0.25") @DefaultValue("0.01") double fraction,
+                        @NotNull @DefaultValue("2s") Duration ttl) {
     }
 
     /**

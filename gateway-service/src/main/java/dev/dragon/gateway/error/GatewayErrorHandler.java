@@ -4,6 +4,8 @@ import dev.dragon.contracts.openai.ErrorResponse;
 import dev.dragon.contracts.openai.OpenAiJson;
 import dev.dragon.gateway.metrics.GatewayMetrics;
 import dev.dragon.gateway.routing.TransportFailure;
+import dev.dragon.support.logging.RequestMdc;
+import dev.dragon.support.web.RequestIdWebFilter;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,11 @@ public final class GatewayErrorHandler implements WebExceptionHandler, Ordered {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+        // the gateway runs without automatic context propagation: its log lines take the id from the exchange
+        return RequestMdc.call(RequestIdWebFilter.requestId(exchange), () -> answer(exchange, failure));
+    }
+
+    private Mono<Void> answer(ServerWebExchange exchange, Throwable failure) {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             // A stream that already started cannot become an error response; dropping the connection tells the client.

@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Both per-minute limits in one Redis call, once the body has been checked (so the token demand is known): one
+ * Both per-minute limits at once ({@link LeasedLimits}: from this replica's slice, else in one Redis call), once
+ * the body has been checked (so the token demand is known): one
  * request from the request bucket, and a generation's estimated prompt plus {@code max_tokens} from the token
  * budget (other requests only read the budget, for the headers). Every answer carries both limits'
  * {@code x-ratelimit-*} headers; a refusal is a 429 of the limit that refused ({@code requests} first). When
@@ -36,11 +37,13 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
     }
 
     private final RateLimits limits;
+    private final LeasedLimits leased;
     private final KnownRefusals refusals;
     private final JsonMapper mapper;
 
-    public RateLimitFilter(RateLimits limits, KnownRefusals refusals, JsonMapper mapper) {
+    public RateLimitFilter(RateLimits limits, LeasedLimits leased, KnownRefusals refusals, JsonMapper mapper) {
         this.limits = limits;
+        this.leased = leased;
         this.refusals = refusals;
         this.mapper = mapper;
     }
@@ -50,7 +53,7 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
         Authenticated auth = exchange.getRequiredAttribute(Authenticated.ATTRIBUTE);
         TokenDemand demand = exchange.getAttribute(TokenDemand.ATTRIBUTE);
         exchange.getAttributes().put(WEIGHED, Boolean.TRUE);
-        return limits.admit(auth.tenant(), auth.plan(), demand == null ? 0 : demand.reserved()).flatMap(admission -> {
+        return leased.admit(auth.tenant(), auth.plan(), demand == null ? 0 : demand.reserved()).flatMap(admission -> {
             refusals.learn(auth.tenant(), auth.plan().requestsPerMinute(), admission);
             if (!admission.requests().allowed() || !admission.tokens().allowed()) {
                 return Mono.error(refuse(exchange, auth, admission));

@@ -8,8 +8,14 @@ import dev.dragon.gateway.testing.GatewayIT;
 import dev.dragon.gateway.testing.Http;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -17,6 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Redis goes away: keys this replica has seen keep working (limits let requests through), unseen keys and
  * admin changes get a JSON 503 at once (no hang), and everything works again when Redis is back.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RedisOutageIT extends GatewayIT {
 
     private static final EmbeddedRedis OWN_REDIS = EmbeddedRedis.started();
@@ -33,9 +40,10 @@ class RedisOutageIT extends GatewayIT {
     }
 
     @Test
-    void redisDown_knownKeysAreServed_unknownKeysAndAdminGet503_untilRedisIsBack() {
+    void redisDown_knownKeysAreServed_unknownKeysAndAdminGet503_untilRedisIsBack(CapturedOutput output) {
         String key = newKey(uniqueTenant("outage"));
         assertThat(Http.chat(port, key, "dragon-moe-mini", 8).statusCode()).isEqualTo(200);
+        Set<String> servedIds = ConcurrentHashMap.newKeySet();
 
         OWN_REDIS.stop();
         try {
@@ -44,6 +52,7 @@ class RedisOutageIT extends GatewayIT {
                     .untilAsserted(() -> {
                         HttpResponse<String> served = Http.chat(port, key, "dragon-moe-mini", 8);
                         assertThat(served.statusCode()).isEqualTo(200);
+                        served.headers().firstValue("x-dragon-request-id").ifPresent(servedIds::add);
                         assertThat(served.headers().firstValue("x-ratelimit-remaining-requests")).isEmpty();
                     });
 
@@ -56,6 +65,12 @@ class RedisOutageIT extends GatewayIT {
             HttpResponse<String> admin = admin("POST", "/admin/tenants/" + uniqueTenant("down") + "/keys", null);
             assertThat(admin.statusCode()).isEqualTo(503);
             assertThat(Http.json(admin).path("error").path("code").asString()).isEqualTo("store_unavailable");
+
+            // without automatic context propagation, the gateway's own fault lines still name their request
+            assertThat(faultLines(output, "key store unreachable")).anyMatch(line -> servedIds.stream()
+                    .anyMatch(id -> line.contains("[" + id + "]")));
+            assertThat(faultLines(output, "rate limits unavailable")).anyMatch(line -> servedIds.stream()
+                    .anyMatch(id -> line.contains("[" + id + "]")));
         } finally {
             OWN_REDIS.start();
         }
@@ -67,5 +82,9 @@ class RedisOutageIT extends GatewayIT {
         HttpResponse<String> served = Http.chat(port, fresh, "dragon-moe-mini", 8);
         assertThat(served.statusCode()).isEqualTo(200);
         assertThat(served.headers().firstValue("x-ratelimit-remaining-requests")).isPresent();
+    }
+
+    private static List<String> faultLines(CapturedOutput output, String fault) {
+        return output.getAll().lines().filter(line -> line.contains(fault)).toList();
     }
 }
