@@ -15,7 +15,9 @@ import reactor.core.publisher.Mono;
 /**
  * Turns an {@code Authorization} header into an {@link Authenticated} tenant. Keys and plans come from
  * {@link KeyStore} and are cached per replica for {@code ttl}; while Redis is unreachable a key that was seen
- * before keeps working with its last known plan (unknown keys are refused: no key is accepted unchecked).
+ * before keeps working with its last known plan for at most {@code maxStale} past its ttl (so a key revoked
+ * during an outage stops working within {@code ttl + maxStale}); unknown keys are refused: no key is accepted
+ * unchecked.
  */
 public final class Authenticator {
 
@@ -25,18 +27,20 @@ public final class Authenticator {
     private final ApiKeyHasher hasher;
     private final TenantPlan defaultPlan;
     private final Duration ttl;
+    private final Duration maxStale;
     private final Duration redisTimeout;
     private final int maxEntries;
     private final Clock clock;
     private final FaultLog faults = new FaultLog(LoggerFactory.getLogger(Authenticator.class));
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public Authenticator(KeyStore store, ApiKeyHasher hasher, TenantPlan defaultPlan, Duration ttl,
+    public Authenticator(KeyStore store, ApiKeyHasher hasher, TenantPlan defaultPlan, Duration ttl, Duration maxStale,
                          Duration redisTimeout, int maxEntries, Clock clock) {
         this.store = store;
         this.hasher = hasher;
         this.defaultPlan = defaultPlan;
         this.ttl = ttl;
+        this.maxStale = maxStale;
         this.redisTimeout = redisTimeout;
         this.maxEntries = maxEntries;
         this.clock = clock;
@@ -86,12 +90,13 @@ public final class Authenticator {
     }
 
     private Mono<Authenticated> degraded(Cached stale, Throwable cause) {
-        if (stale != null) {
+        if (stale != null && clock.millis() - stale.expiresAt <= maxStale.toMillis()) {
             faults.warn("key store unreachable ({}); key {} of tenant {} served from the local cache", cause.toString(),
                     stale.auth.keyId(), stale.auth.tenant());
             return Mono.just(stale.auth);
         }
-        faults.warn("key store unreachable ({}); refusing a key this replica has not seen", cause.toString());
+        faults.warn("key store unreachable ({}); refusing a key this replica has not seen within {}", cause.toString(),
+                ttl.plus(maxStale));
         return Mono.error(new UpstreamUnavailableException("The API key store is unavailable; retry shortly.",
                 "auth_unavailable", cause));
     }

@@ -91,7 +91,7 @@ public class GatewayConfiguration {
     @Bean
     Authenticator authenticator(KeyStore store, ApiKeyHasher hasher, GatewayProperties properties, Clock clock) {
         GatewayProperties.Auth auth = properties.auth();
-        return new Authenticator(store, hasher, properties.defaultPlan().toPlan(), auth.cacheTtl(),
+        return new Authenticator(store, hasher, properties.defaultPlan().toPlan(), auth.cacheTtl(), auth.maxStale(),
                 auth.redisTimeout(), auth.cacheSize(), clock);
     }
 
@@ -122,7 +122,8 @@ public class GatewayConfiguration {
     /** Slices of the limits held by this replica, so that most requests skip the Redis round trip. */
     @Bean
     LeasedLimits leasedLimits(RateLimits limits, GatewayProperties properties) {
-        return new LeasedLimits(limits, properties.lease().fraction(), properties.lease().ttl(),
+        GatewayProperties.Lease lease = properties.lease();
+        return new LeasedLimits(limits, lease.fraction(), lease.ttl(), lease.outageShare(),
                 properties.auth().cacheSize(), System::nanoTime);
     }
 

@@ -43,12 +43,15 @@ public record GatewayProperties(
      *                    in production; changing it invalidates every key)
      * @param cacheTtl    how long a replica trusts a key/plan it read from Redis (bounds how late a revocation or
      *                    plan change made on another replica takes effect here)
+     * @param maxStale    while Redis is unreachable, how long past its {@code cacheTtl} a cached key is still served
+     *                    (bounds how long a key revoked during an outage keeps working; 503 after)
      * @param cacheSize   most keys cached per replica
      * @param redisTimeout longest wait on one Redis call before the request is served degraded
      * @param keyPrefix   prefix of every Redis key the gateway owns
      */
     public record Auth(@NotBlank String pepper,
                        @NotNull @DefaultValue("5s") Duration cacheTtl,
+                       @NotNull @DefaultValue("60s") Duration maxStale,
                        @Min(1) @DefaultValue("10000") int cacheSize,
                        @NotNull @DefaultValue("500ms") Duration redisTimeout,
                        @NotBlank @DefaultValue("dragon:gw:") String keyPrefix) {
@@ -100,15 +103,18 @@ public record GatewayProperties(
 
     /**
      * Slices of each tenant's rate limits held by this replica, so that most requests are admitted without a
-     * Redis round trip (see {@code LeasedLimits}): never more than the limits, while up to {@code fraction} of
-     * each limit per replica may sit unused for up to {@code ttl}.
+     * Redis round trip (see {@code LeasedLimits}): over- and under-admission each at most {@code fraction} of a
+     * limit per replica; and the share of each limit a replica admits alone while Redis is away.
      *
      * @param fraction share of a minute's allowance taken at a time (0: every request is weighed in Redis; plans
      *                 whose share is under 2 requests always are)
      * @param ttl      longest a slice is held unused before its rest is given back
+     * @param outageShare share of each limit one replica admits on its own while Redis cannot be asked (1: the
+     *                 whole plan per replica, so N replicas admit up to N times it; 1/N keeps the plan; 0 refuses)
      */
     public record Lease(@DecimalMin("0") @DecimalMax("0.25") @DefaultValue("0.01") double fraction,
-                        @NotNull @DefaultValue("2s") Duration ttl) {
+                        @NotNull @DefaultValue("2s") Duration ttl,
+                        @DecimalMin("0") @DecimalMax("1") @DefaultValue("1") double outageShare) {
     }
 
     /**

@@ -20,6 +20,10 @@ import reactor.core.publisher.Mono;
  * and does not use are missing to the others until they are used or given back: again at most
  * {@code fraction} of each limit per replica.
  * <p>
+ * While Redis cannot be asked, slices already held are still used, and whatever they do not cover is weighed
+ * by this replica's {@link OutageBuckets} ({@code outageShare} of each limit): the limits hold, approximately,
+ * instead of failing open.
+ * <p>
  * A plan too small to lease a slice of at least {@value #MIN_REQUESTS} requests is weighed in Redis on every
  * request, exactly as before; so is a request whose token reservation the slice cannot cover. The
  * {@code x-ratelimit-remaining-*} of a request admitted from the slice are what Redis had left at the last
@@ -35,19 +39,23 @@ public final class LeasedLimits {
     private final long ttlNanos;
     private final int maxTenants;
     private final LongSupplier nanoTime;
+    private final OutageBuckets outage;
     private final Map<String, Lease> leases = new ConcurrentHashMap<>();
 
     /**
-     * @param fraction   share of a minute's allowance leased at a time (0 turns leasing off)
-     * @param ttl        how long a slice may be held after it was taken before its rest is given back
-     * @param maxTenants most tenants holding a slice on this replica
+     * @param fraction    share of a minute's allowance leased at a time (0 turns leasing off)
+     * @param ttl         how long a slice may be held after it was taken before its rest is given back
+     * @param outageShare share of each limit this replica admits on its own while Redis cannot be asked
+     * @param maxTenants  most tenants holding a slice (or outage buckets) on this replica
      */
-    public LeasedLimits(RateLimits limits, double fraction, Duration ttl, int maxTenants, LongSupplier nanoTime) {
+    public LeasedLimits(RateLimits limits, double fraction, Duration ttl, double outageShare, int maxTenants,
+                        LongSupplier nanoTime) {
         this.limits = limits;
         this.fraction = fraction;
         this.ttlNanos = ttl.toNanos();
         this.maxTenants = maxTenants;
         this.nanoTime = nanoTime;
+        this.outage = new OutageBuckets(outageShare, maxTenants, nanoTime);
     }
 
     /** One request and {@code tokens} of {@code tenant}'s budget: from this replica's slice, else from Redis. */
@@ -55,7 +63,8 @@ public final class LeasedLimits {
         long extraRequests = (long) (plan.requestsPerMinute() * fraction);
         long extraTokens = (long) (plan.tokensPerMinute() * fraction);
         if (extraRequests < MIN_REQUESTS) {
-            return limits.admit(tenant, plan, tokens);
+            return limits.take(tenant, plan, 1, tokens, 0, 0).map(grant -> answered(grant)
+                    ? grant.admission() : outage.admit(tenant, plan, tokens));
         }
         String key = tenant + "/" + plan.requestsPerMinute() + "/" + plan.tokensPerMinute();
         Lease lease = leases.get(key);
@@ -82,8 +91,13 @@ public final class LeasedLimits {
             return Mono.just(taken.admission());
         }
         Lease held = lease;
-        return limits.take(tenant, plan, 1, tokens, missing[0], missing[1])
-                .map(grant -> held.add(grant, nanoTime.getAsLong() + ttlNanos));
+        return limits.take(tenant, plan, 1, tokens, missing[0], missing[1]).map(grant -> answered(grant)
+                ? held.add(grant, nanoTime.getAsLong() + ttlNanos) : outage.admit(tenant, plan, tokens));
+    }
+
+    /** Whether Redis weighed the request (else this replica's {@link OutageBuckets} decide). */
+    private static boolean answered(RateLimits.Grant grant) {
+        return grant.admission().requests().known();
     }
 
     private void giveBack(String tenant, TenantPlan plan, long[] units) {

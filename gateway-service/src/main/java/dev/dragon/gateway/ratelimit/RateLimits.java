@@ -19,9 +19,9 @@ import reactor.core.publisher.Mono;
  * {@link #adjust} corrects its token reservation with a second small script, off the request's path. The same
  * script can take units in advance for a replica-local lease ({@link #take}, {@link LeasedLimits}).
  * <p>
- * The four keys share the hash tag {@code {tenant}}, so the script also runs on a Redis Cluster. Redis failures
- * (Lettuce's command timeout included, {@code dragon.gateway.auth.redis-timeout}) let requests through with
- * unknown quotas, like the library's limiter.
+ * The four keys share the hash tag {@code {tenant}}, so the script also runs on a Redis Cluster. A Redis failure
+ * (Lettuce's command timeout included, {@code dragon.gateway.auth.redis-timeout}) answers with unknown quotas;
+ * {@link LeasedLimits} then weighs the request in this replica's {@link OutageBuckets}.
  */
 public final class RateLimits {
 
@@ -155,7 +155,7 @@ public final class RateLimits {
                     return new Grant(admission, r.get(2) - requestNeed, r.get(5) - tokenNeed, r.get(1), r.get(4));
                 })
                 .onErrorResume(e -> Mono.deferContextual(ctx -> RequestMdc.call(ctx, () -> {
-                    faults.warn("rate limits unavailable, request let through: {}", e.toString());
+                    faults.warn("rate limits unavailable in Redis, this replica's own buckets decide: {}", e.toString());
                     return Mono.just(new Grant(Admission.unknown(plan), 0, 0, -1, -1));
                 })));
     }

@@ -20,8 +20,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Redis goes away: keys this replica has seen keep working (limits let requests through), unseen keys and
- * admin changes get a JSON 503 at once (no hang), and everything works again when Redis is back.
+ * Redis goes away: keys this replica has seen keep working for a bounded time, limited by the replica's own outage
+ * buckets (not let through unlimited), unseen keys and admin changes get a JSON 503 at once (no hang), and everything works again
+ * when Redis is back.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RedisOutageIT extends GatewayIT {
@@ -32,6 +33,7 @@ class RedisOutageIT extends GatewayIT {
     static void ownRedis(DynamicPropertyRegistry registry) {
         registry.add(REDIS_PORT, OWN_REDIS::port);
         registry.add("dragon.gateway.auth.cache-ttl", () -> "1s");
+        registry.add("dragon.gateway.auth.max-stale", () -> "10s");
     }
 
     @AfterAll
@@ -40,21 +42,35 @@ class RedisOutageIT extends GatewayIT {
     }
 
     @Test
-    void redisDown_knownKeysAreServed_unknownKeysAndAdminGet503_untilRedisIsBack(CapturedOutput output) {
+    void redisDown_knownKeysAreServedWithinLocalLimits_unknownKeysAndAdminGet503_untilRedisIsBack(
+            CapturedOutput output) {
         String key = newKey(uniqueTenant("outage"));
         assertThat(Http.chat(port, key, "dragon-moe-mini", 8).statusCode()).isEqualTo(200);
+        String smallTenant = uniqueTenant("outage-small");
+        String smallKey = tenantWithKey(smallTenant, 3, 100000, 64);
+        assertThat(Http.chat(port, smallKey, "dragon-moe-mini", 8).statusCode()).isEqualTo(200);
         Set<String> servedIds = ConcurrentHashMap.newKeySet();
 
         OWN_REDIS.stop();
         try {
-            // well past the 1 s cache ttl: answered from the last known state, limits not enforced
-            await().pollDelay(Duration.ZERO).during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(60))
-                    .untilAsserted(() -> {
+            // well past the 1 s cache ttl: answered from the last known state, within this replica's own buckets
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                         HttpResponse<String> served = Http.chat(port, key, "dragon-moe-mini", 8);
                         assertThat(served.statusCode()).isEqualTo(200);
                         served.headers().firstValue("x-dragon-request-id").ifPresent(servedIds::add);
-                        assertThat(served.headers().firstValue("x-ratelimit-remaining-requests")).isEmpty();
+                        assertThat(served.headers().firstValue("x-ratelimit-remaining-requests")).isPresent();
                     });
+
+            // a tenant of 3 requests a minute: its local bucket (the whole plan: outage-share 1) starts full,
+            // then the limit holds without Redis
+            for (int i = 0; i < 3; i++) {
+                assertThat(Http.chat(port, smallKey, "dragon-moe-mini", 8).statusCode()).isEqualTo(200);
+            }
+            HttpResponse<String> limited = Http.chat(port, smallKey, "dragon-moe-mini", 8);
+            assertThat(limited.statusCode()).as(limited.body()).isEqualTo(429);
+            assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 20L);
+            assertThat(Http.json(limited).path("error").path("type").asString()).isEqualTo("requests");
 
             HttpResponse<String> unknown = Http.chat(port, "dgn_000000000000_unseen", "dragon-moe-mini", 8);
             assertThat(unknown.statusCode()).isEqualTo(503);
@@ -71,6 +87,13 @@ class RedisOutageIT extends GatewayIT {
                     .anyMatch(id -> line.contains("[" + id + "]")));
             assertThat(faultLines(output, "rate limits unavailable")).anyMatch(line -> servedIds.stream()
                     .anyMatch(id -> line.contains("[" + id + "]")));
+
+            // a cached key is served for at most cache-ttl + max-stale (11 s) after Redis last confirmed it: a key
+            // revoked during the outage stops working within that bound
+            long servedUntil = System.nanoTime();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> Http.chat(port, key, "dragon-moe-mini", 8).statusCode() == 503);
+            assertThat(Duration.ofNanos(System.nanoTime() - servedUntil)).isLessThan(Duration.ofSeconds(12));
         } finally {
             OWN_REDIS.start();
         }

@@ -39,7 +39,7 @@ class LeasedLimitsIT {
     }
 
     private LeasedLimits replica(double fraction) {
-        return new LeasedLimits(limits, fraction, Duration.ofSeconds(2), 100, clock::get);
+        return new LeasedLimits(limits, fraction, Duration.ofSeconds(2), 1.0, 100, clock::get);
     }
 
     private static TenantPlan plan(int requestsPerMinute, int tokensPerMinute) {
