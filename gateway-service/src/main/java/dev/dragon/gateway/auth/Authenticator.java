@@ -17,11 +17,15 @@ import reactor.core.publisher.Mono;
  * {@link KeyStore} and are cached per replica for {@code ttl}; while Redis is unreachable a key that was seen
  * before keeps working with its last known plan for at most {@code maxStale} past its ttl (so a key revoked
  * during an outage stops working within {@code ttl + maxStale}); unknown keys are refused: no key is accepted
- * unchecked.
+ * unchecked. A key that cannot have been issued (too long, not printable ASCII) is refused before it is hashed,
+ * and a key Redis does not know is remembered as unknown for {@code ttl}, so neither costs a Redis read.
  */
 public final class Authenticator {
 
     private static final String BEARER = "Bearer ";
+
+    /** Longer keys, or keys with characters outside printable ASCII, are refused before hashing. */
+    static final int MAX_KEY_LENGTH = 200;
 
     private final KeyStore store;
     private final ApiKeyHasher hasher;
@@ -33,6 +37,8 @@ public final class Authenticator {
     private final Clock clock;
     private final FaultLog faults = new FaultLog(LoggerFactory.getLogger(Authenticator.class));
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Hashes Redis said no key has, until when: a repeated wrong key costs neither a Redis read nor a slot. */
+    private final Map<String, Long> unknown = new ConcurrentHashMap<>();
 
     public Authenticator(KeyStore store, ApiKeyHasher hasher, TenantPlan defaultPlan, Duration ttl, Duration maxStale,
                          Duration redisTimeout, int maxEntries, Clock clock) {
@@ -64,10 +70,21 @@ public final class Authenticator {
         if (key == null) {
             return Mono.error(new AuthenticationFailedException(Reason.MISSING));
         }
+        if (!wellFormed(key)) {
+            return Mono.error(new AuthenticationFailedException(Reason.MALFORMED));
+        }
         String hash = hasher.hash(key);
+        long now = clock.millis();
         Cached cached = cache.get(hash);
-        if (cached != null && cached.expiresAt > clock.millis()) {
+        if (cached != null && cached.expiresAt > now) {
             return Mono.just(cached.auth);
+        }
+        Long unknownUntil = unknown.get(hash);
+        if (unknownUntil != null) {
+            if (unknownUntil > now) {
+                return Mono.error(new AuthenticationFailedException(Reason.UNKNOWN));
+            }
+            unknown.remove(hash, unknownUntil);
         }
         return lookup(hash)
                 .timeout(redisTimeout)
@@ -77,7 +94,13 @@ public final class Authenticator {
 
     private Mono<Authenticated> lookup(String hash) {
         return store.findByHash(hash)
-                .switchIfEmpty(Mono.error(() -> new AuthenticationFailedException(Reason.UNKNOWN)))
+                .switchIfEmpty(Mono.error(() -> {
+                    if (unknown.size() >= maxEntries) {
+                        unknown.clear();
+                    }
+                    unknown.put(hash, clock.millis() + ttl.toMillis());
+                    return new AuthenticationFailedException(Reason.UNKNOWN);
+                }))
                 .flatMap(record -> {
                     if (record.revoked()) {
                         cache.remove(hash);
@@ -87,6 +110,20 @@ public final class Authenticator {
                             .defaultIfEmpty(defaultPlan)
                             .map(plan -> remember(hash, new Authenticated(record.tenant(), record.keyId(), plan)));
                 });
+    }
+
+    /** Printable ASCII, at most {@link #MAX_KEY_LENGTH} characters: anything else was never issued. */
+    static boolean wellFormed(String key) {
+        if (key.length() > MAX_KEY_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c <= ' ' || c > '~') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Mono<Authenticated> degraded(Cached stale, Throwable cause) {

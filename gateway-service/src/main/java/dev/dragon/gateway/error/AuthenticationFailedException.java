@@ -12,6 +12,7 @@ public final class AuthenticationFailedException extends GatewayException {
         MISSING("missing_api_key", "You didn't provide an API key. You need to provide your API key in an "
                 + "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."),
         UNKNOWN("invalid_api_key", "Incorrect API key provided."),
+        MALFORMED("invalid_api_key", "Incorrect API key provided."),
         REVOKED("invalid_api_key", "The API key provided has been revoked.");
 
         private final String code;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dragon.gateway.testing.FakeRouter;
 import dev.dragon.gateway.testing.GatewayIT;
 import dev.dragon.gateway.testing.Http;
+import dev.dragon.gateway.testing.RedisStats;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -49,6 +50,30 @@ class EdgeErrorsIT extends GatewayIT {
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(Http.json(response)).isEqualTo(Http.error("Incorrect API key provided.", "invalid_request_error",
                 null, "invalid_api_key"));
+        assertThat(ROUTER.received()).isZero();
+    }
+
+    @Test
+    void aRepeatedUnknownKey_isLookedUpInRedisOnce_andAKeyThatCannotExist_never() {
+        String wrong = "dgn_000000000000_" + java.util.UUID.randomUUID();
+        RedisStats before = RedisStats.of(REDIS.port());
+        for (int i = 0; i < 5; i++) {
+            assertThat(Http.chat(port, wrong, "dragon-moe-mini", 8).statusCode()).isEqualTo(401);
+        }
+        RedisStats afterUnknown = RedisStats.of(REDIS.port());
+        HttpResponse<String> garbage = Http.chat(port, "x".repeat(5000), "dragon-moe-mini", 8);
+        HttpResponse<String> withSpace = Http.chat(port, "dgn_0000 0000_secret", "dragon-moe-mini", 8);
+        RedisStats afterMalformed = RedisStats.of(REDIS.port());
+
+        // the key lookup is one GET (the ADJUST scripts of earlier tests may still be landing: GETs only)
+        assertThat(afterUnknown.callsSince(before, "get")).as(afterUnknown.breakdownSince(before)).isEqualTo(1);
+        assertThat(afterMalformed.callsSince(afterUnknown, "get")).as(afterMalformed.breakdownSince(afterUnknown))
+                .isZero();
+        for (HttpResponse<String> refused : java.util.List.of(garbage, withSpace)) {
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(Http.json(refused)).isEqualTo(Http.error("Incorrect API key provided.",
+                    "invalid_request_error", null, "invalid_api_key"));
+        }
         assertThat(ROUTER.received()).isZero();
     }
 
