@@ -142,7 +142,7 @@ public class GatewayConfiguration {
     RequestBodyFilter requestBodyFilter(OpenAiJson json, GatewayProperties properties) {
         GatewayProperties.Limits limits = properties.limits();
         return new RequestBodyFilter(json, Math.toIntExact(limits.maxBodySize().toBytes()), limits.maxStopSequences(),
-                limits.charsPerToken());
+                limits.charsPerToken(), limits.routerDefaultMaxTokens());
     }
 
     @Bean

@@ -95,10 +95,14 @@ public record GatewayProperties(
      * @param maxBodySize      largest request body (413 above it)
      * @param maxStopSequences most {@code stop} strings
      * @param charsPerToken    prompt tokens are estimated on entry as characters / this ratio
+     * @param routerDefaultMaxTokens the {@code max_tokens} router-service applies when a request has none (its
+     *                         {@code dragon.router.api.default-max-tokens}): a request without one whose plan caps
+     *                         it lower is sent with the cap, so the plan holds
      */
     public record Limits(@NotNull @DefaultValue("1MB") DataSize maxBodySize,
                          @Min(0) @DefaultValue("4") int maxStopSequences,
-                         @DecimalMin("0.5") @DefaultValue("4.0") double charsPerToken) {
+                         @DecimalMin("0.5") @DefaultValue("4.0") double charsPerToken,
+                         @Min(1) @DefaultValue("256") int routerDefaultMaxTokens) {
     }
 
     /**

@@ -43,7 +43,8 @@ import tools.jackson.databind.node.ObjectNode;
  * tokens-per-minute budget) and estimates the tokens it may cost. An accepted body is forwarded as the very
  * bytes the client sent, except that a streaming request that did not ask for the usage chunk gets
  * {@code "stream_options":{"include_usage":true}} spliced in before its closing brace ({@link UsageOption}) so
- * its real usage can be counted (the chunk is taken out again on the way back). The body is forwarded from
+ * its real usage can be counted (the chunk is taken out again on the way back), and a request without
+ * {@code max_tokens} whose plan caps requests below the router's default gets {@code "max_tokens":<cap>}. The body is forwarded from
  * memory, so it can be sent again when a connect attempt fails.
  */
 public final class RequestBodyFilter implements GlobalFilter, Ordered {
@@ -54,12 +55,19 @@ public final class RequestBodyFilter implements GlobalFilter, Ordered {
     private final int maxBodyBytes;
     private final int maxStopSequences;
     private final double charsPerToken;
+    private final int routerDefaultMaxTokens;
 
-    public RequestBodyFilter(OpenAiJson json, int maxBodyBytes, int maxStopSequences, double charsPerToken) {
+    /**
+     * @param routerDefaultMaxTokens the {@code max_tokens} router-service applies to a request without one: a plan
+     *                               that caps requests lower gets its cap written into such a request
+     */
+    public RequestBodyFilter(OpenAiJson json, int maxBodyBytes, int maxStopSequences, double charsPerToken,
+                             int routerDefaultMaxTokens) {
         this.json = json;
         this.maxBodyBytes = maxBodyBytes;
         this.maxStopSequences = maxStopSequences;
         this.charsPerToken = charsPerToken;
+        this.routerDefaultMaxTokens = routerDefaultMaxTokens;
     }
 
     @Override
@@ -114,7 +122,9 @@ public final class RequestBodyFilter implements GlobalFilter, Ordered {
         if (!plan.allows(request.model())) {
             throw new ModelNotAllowedException(request.model());
         }
-        long maxCompletion = request.requestedMaxTokens() != null ? request.requestedMaxTokens() : plan.maxTokensPerRequest();
+        boolean capped = request.requestedMaxTokens() == null && plan.maxTokensPerRequest() < routerDefaultMaxTokens;
+        long maxCompletion = request.requestedMaxTokens() != null ? request.requestedMaxTokens()
+                : Math.min(plan.maxTokensPerRequest(), routerDefaultMaxTokens);
         TokenDemand demand = new TokenDemand((long) Math.ceil(promptChars / charsPerToken), maxCompletion,
                 request.streaming(), request.includeUsage());
         if (demand.reserved() > plan.tokensPerMinute()) {
@@ -124,6 +134,11 @@ public final class RequestBodyFilter implements GlobalFilter, Ordered {
                     + "Shorten the prompt or lower " + request.maxTokensParam() + ".", "tokens_above_plan_limit"));
         }
         exchange.getAttributes().put(TokenDemand.ATTRIBUTE, demand);
+        if (capped) {
+            // without max_tokens the router would generate up to its default, above what this plan allows
+            byte[] spliced = UsageOption.spliceMaxTokens(body, maxCompletion);
+            body = spliced != null ? spliced : rewrite(body, tree -> tree.put("max_tokens", maxCompletion));
+        }
         if (!demand.streaming() || demand.clientWantsUsage()) {
             return body;
         }
@@ -132,8 +147,13 @@ public final class RequestBodyFilter implements GlobalFilter, Ordered {
             return spliced;
         }
         // the client sent stream_options (without include_usage: true), or wrote a key with escapes: rewrite it
+        return rewrite(body, tree -> tree.putObject("stream_options").put("include_usage", true));
+    }
+
+    /** The body re-serialised with {@code change} applied: only when a member cannot be spliced in safely. */
+    private byte[] rewrite(byte[] body, java.util.function.Consumer<ObjectNode> change) {
         ObjectNode tree = (ObjectNode) json.mapper().readTree(body);
-        tree.putObject("stream_options").put("include_usage", true);
+        change.accept(tree);
         return json.mapper().writeValueAsBytes(tree);
     }
 

@@ -50,4 +50,25 @@ class BodyPassThroughIT extends GatewayIT {
         assertThat(seen.body().path("stream_options").path("include_usage").asBoolean()).isTrue();
         assertThat(seen.body().path("messages").get(0).path("content").asString()).isEqualTo("Hi");
     }
+
+    @Test
+    void aRequestWithoutMaxTokens_getsItsPlansCap_whenTheCapIsBelowTheRoutersDefault() throws Exception {
+        // the router's default is 256 (limits.router-default-max-tokens): a plan capped at 64 must not get 256
+        String capped = tenantWithKey(uniqueTenant("cap-low"), 100, 100000, 64);
+        String body = "{\"model\":\"dragon-moe-mini\", \"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        assertThat(Http.post(port, "/v1/chat/completions", capped, body).statusCode()).isEqualTo(200);
+        assertThat(ROUTER.next().rawBody()).isEqualTo("{\"model\":\"dragon-moe-mini\", \"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"Hi\"}],\"max_tokens\":64}");
+
+        // a member named max_tokens already there (null): rewritten rather than duplicated
+        String withNull = "{\"model\":\"dragon-moe-mini\",\"max_tokens\":null,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Hi\"}]}";
+        assertThat(Http.post(port, "/v1/chat/completions", capped, withNull).statusCode()).isEqualTo(200);
+        assertThat(ROUTER.next().body().path("max_tokens").asInt()).isEqualTo(64);
+
+        // a plan allowing more than the router's default: the body is left as sent
+        String roomy = tenantWithKey(uniqueTenant("cap-high"), 100, 100000, 1024);
+        assertThat(Http.post(port, "/v1/chat/completions", roomy, body).statusCode()).isEqualTo(200);
+        assertThat(ROUTER.next().rawBody()).isEqualTo(body);
+    }
 }

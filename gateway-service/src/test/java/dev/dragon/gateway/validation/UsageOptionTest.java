@@ -33,6 +33,13 @@ class UsageOptionTest {
         assertThat(splice("{\"stream" + "\\" + "u005foptions\":null}")).isNull();
     }
 
+    @Test
+    void maxTokens_isSplicedLikeTheUsageOption_unlessTheKeyIsAlreadyThere() {
+        byte[] out = UsageOption.spliceMaxTokens("{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8), 64);
+        assertThat(new String(out, StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"m\",\"max_tokens\":64}");
+        assertThat(UsageOption.spliceMaxTokens("{\"max_tokens\":null}".getBytes(StandardCharsets.UTF_8), 64)).isNull();
+    }
+
     private static String splice(String body) {
         byte[] out = UsageOption.splice(body.getBytes(StandardCharsets.UTF_8));
         return out == null ? null : new String(out, StandardCharsets.UTF_8);
