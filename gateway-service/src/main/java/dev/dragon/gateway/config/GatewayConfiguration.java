@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -117,6 +118,14 @@ public class GatewayConfiguration {
     @Bean
     RateLimits rateLimits(ReactiveStringRedisTemplate redis, GatewayProperties properties) {
         return new RateLimits(redis, properties.auth().keyPrefix());
+    }
+
+    /** Timeouts for client connections on the public port (idle, between reads, whole request). */
+    @Bean
+    NettyServerCustomizer clientConnectionTimeouts(GatewayProperties properties) {
+        GatewayProperties.Connections c = properties.connections();
+        return server -> server.idleTimeout(c.idleTimeout()).readTimeout(c.readTimeout())
+                .requestTimeout(c.requestTimeout());
     }
 
     /** Slices of the limits held by this replica, so that most requests skip the Redis round trip. */

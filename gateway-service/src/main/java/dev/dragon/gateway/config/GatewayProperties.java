@@ -31,6 +31,7 @@ public record GatewayProperties(
         @Valid @NotNull @DefaultValue Plan defaultPlan,
         @Valid @NotNull @DefaultValue Limits limits,
         @Valid @NotNull @DefaultValue Lease lease,
+        @Valid @NotNull @DefaultValue Connections connections,
         @Valid @NotNull @DefaultValue Upstream upstream,
         @Valid @NotNull @DefaultValue Cors cors,
         @Valid @NotNull @DefaultValue Metrics metrics,
@@ -119,6 +120,19 @@ public record GatewayProperties(
     public record Lease(@DecimalMin("0") @DecimalMax("0.25") @DefaultValue("0.01") double fraction,
                         @NotNull @DefaultValue("2s") Duration ttl,
                         @DecimalMin("0") @DecimalMax("1") @DefaultValue("1") double outageShare) {
+    }
+
+    /**
+     * Client connections on the public port: a slow or silent client cannot hold one (and its memory) for
+     * ever before it is even authenticated.
+     *
+     * @param idleTimeout    a connection waiting for its (next) request is closed after this long
+     * @param readTimeout    longest gap between two reads while a request is arriving
+     * @param requestTimeout longest time to receive a whole request (headers and body)
+     */
+    public record Connections(@NotNull @DefaultValue("60s") Duration idleTimeout,
+                              @NotNull @DefaultValue("10s") Duration readTimeout,
+                              @NotNull @DefaultValue("30s") Duration requestTimeout) {
     }
 
     /**
