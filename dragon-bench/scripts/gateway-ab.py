@@ -70,7 +70,7 @@ def main():
         targets = {"direct": 8081, **dict(zip(names, ports))}
         conns = {k: http.client.HTTPConnection("127.0.0.1", v) for k, v in targets.items()}
 
-        def one(name):
+        def one(name, check=True):
             c = conns[name]
             t = time.perf_counter()
             c.request("POST", "/v1/chat/completions", body, headers)
@@ -78,11 +78,13 @@ def main():
             r.read()
             ms = (time.perf_counter() - t) * 1000
             tier = r.getheader("x-dragon-cache-tier")
-            if r.status != 200 or tier != "near":
+            if check and (r.status != 200 or tier != "near"):
                 raise SystemExit(f"{name}: status {r.status}, cache tier {tier}: not a near hit")
             return ms, dict((k, float(v)) for k, v in re.findall(r"(\w+);dur=([0-9.]+)", r.getheader("server-timing") or ""))
 
-        one("direct")   # fills the near cache if it was empty
+        for name in targets:   # the first answers fill the near cache (direct and through a gateway differ by tenant)
+            for _ in range(3):
+                one(name, check=False)
         p50 = lambda xs: sorted(xs)[len(xs) // 2]
         print(f"A/B of {', '.join(f'{n} on :{p}' for n, p in zip(names, ports))}; {o.requests} requests per "
               f"target per round, interleaved with the router directly")
