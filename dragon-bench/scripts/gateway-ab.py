@@ -98,8 +98,9 @@ def main():
                     for k, v in st.items():
                         timing.setdefault((name, k), []).append(v)
             d = p50(lat["direct"])
-            cols = [f"{n} +{p50(lat[n]) - d:.3f} (gateway {p50(timing[(n, 'gateway')]):.3f}, proxy "
-                    f"{p50(timing[(n, 'proxy')]):.3f})" for n in names]
+            entry = lambda n, k: p50(timing[(n, k)]) if (n, k) in timing else float("nan")   # absent: nan
+            cols = [f"{n} +{p50(lat[n]) - d:.3f} (gateway {entry(n, 'gateway'):.3f}, proxy "
+                    f"{entry(n, 'proxy'):.3f})" for n in names]
             print(f"round {rnd}: direct p50 {d:.3f} ms | " + " | ".join(cols), flush=True)
     finally:
         for proc in procs:
