@@ -4,12 +4,12 @@ import dev.dragon.gateway.error.AuthenticationFailedException;
 import dev.dragon.gateway.error.AuthenticationFailedException.Reason;
 import dev.dragon.gateway.error.FaultLog;
 import dev.dragon.gateway.error.UpstreamUnavailableException;
+import dev.dragon.support.logging.RequestMdc;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.LoggerFactory;
-import dev.dragon.support.logging.RequestMdc;
 import reactor.core.publisher.Mono;
 
 /**

@@ -66,7 +66,7 @@ public final class LeasedLimits {
             return limits.take(tenant, plan, 1, tokens, 0, 0).map(grant -> answered(grant)
                     ? grant.admission() : outage.admit(tenant, plan, tokens));
         }
-        String key = tenant + "/" + plan.requestsPerMinute() + "/" + plan.tokensPerMinute();
+        String key = planKey(tenant, plan);
         Lease lease = leases.get(key);
         if (lease == null) {
             if (leases.size() >= maxTenants) {
@@ -80,10 +80,10 @@ public final class LeasedLimits {
         if (taken.expired() != null) {
             giveBack(tenant, plan, taken.expired());
         }
-        long[] missing = lease.shortOf(extraRequests, extraTokens);
         if (taken.admission() != null) {
             if (taken.refill()) {
                 Lease held = lease;
+                long[] missing = lease.shortOf(extraRequests, extraTokens);
                 limits.take(tenant, plan, 0, 0, missing[0], missing[1])
                         .doFinally(signal -> held.refillEnded())
                         .subscribe(grant -> held.add(grant, nanoTime.getAsLong() + ttlNanos));
@@ -91,8 +91,14 @@ public final class LeasedLimits {
             return Mono.just(taken.admission());
         }
         Lease held = lease;
+        long[] missing = lease.shortOf(extraRequests, extraTokens);
         return limits.take(tenant, plan, 1, tokens, missing[0], missing[1]).map(grant -> answered(grant)
                 ? held.add(grant, nanoTime.getAsLong() + ttlNanos) : outage.admit(tenant, plan, tokens));
+    }
+
+    /** A tenant's slot under one plan shape (a plan change starts afresh, as the Redis keys do). */
+    static String planKey(String tenant, TenantPlan plan) {
+        return tenant + "/" + plan.requestsPerMinute() + "/" + plan.tokensPerMinute();
     }
 
     /** Whether Redis weighed the request (else this replica's {@link OutageBuckets} decide). */
@@ -148,7 +154,7 @@ public final class LeasedLimits {
             requestUnits -= requestNeed;
             tokenUnits -= tokenNeed;
             RateLimits.Admission admission = new RateLimits.Admission(
-                    quota(requests, redisRequestsLeft, requestUnits, 1), quota(budget, redisTokensLeft, tokenUnits, 1), 0);
+                    quota(requests, redisRequestsLeft, requestUnits), quota(budget, redisTokensLeft, tokenUnits), 0);
             boolean refill = !refilling
                     && (requestUnits < requests.units(lowRequests) || tokenUnits < budget.units(lowTokens));
             if (refill) {
@@ -177,8 +183,8 @@ public final class LeasedLimits {
             if (!admission.allowed()) {
                 return admission;
             }
-            return new RateLimits.Admission(requests.quota(true, redisRequestsLeft + requestUnits, 1),
-                    budget.quota(true, redisTokensLeft + tokenUnits, 1), admission.secondFraction());
+            return new RateLimits.Admission(quota(requests, redisRequestsLeft, requestUnits),
+                    quota(budget, redisTokensLeft, tokenUnits), admission.secondFraction());
         }
 
         synchronized void refillEnded() {
@@ -199,8 +205,9 @@ public final class LeasedLimits {
             return held;
         }
 
-        private Quota quota(MinuteBucket bucket, long redisLeft, long held, long items) {
-            return redisAnswered ? bucket.quota(true, redisLeft + held, items) : Quota.unknown(bucket.perMinute());
+        /** An admitted request's quota: what Redis had left plus what the slice holds. */
+        private Quota quota(MinuteBucket bucket, long redisLeft, long held) {
+            return redisAnswered ? bucket.quota(true, redisLeft + held, 1) : Quota.unknown(bucket.perMinute());
         }
     }
 }

@@ -27,7 +27,7 @@ final class OutageBuckets {
 
     /** One request and {@code tokens} from {@code tenant}'s local buckets: admitted, or refused with its wait. */
     RateLimits.Admission admit(String tenant, TenantPlan plan, long tokens) {
-        String key = tenant + "/" + plan.requestsPerMinute() + "/" + plan.tokensPerMinute();
+        String key = LeasedLimits.planKey(tenant, plan);
         Buckets buckets = byTenant.get(key);
         if (buckets == null) {
             if (byTenant.size() >= maxTenants) {

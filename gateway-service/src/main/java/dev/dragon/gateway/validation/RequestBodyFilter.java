@@ -20,6 +20,7 @@ import dev.dragon.gateway.ratelimit.DataBuffers;
 import dev.dragon.gateway.ratelimit.OverLimitFilter;
 import dev.dragon.gateway.ratelimit.TokenDemand;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
@@ -151,7 +152,7 @@ public final class RequestBodyFilter implements GlobalFilter, Ordered {
     }
 
     /** The body re-serialised with {@code change} applied: only when a member cannot be spliced in safely. */
-    private byte[] rewrite(byte[] body, java.util.function.Consumer<ObjectNode> change) {
+    private byte[] rewrite(byte[] body, Consumer<ObjectNode> change) {
         ObjectNode tree = (ObjectNode) json.mapper().readTree(body);
         change.accept(tree);
         return json.mapper().writeValueAsBytes(tree);
